@@ -1,0 +1,186 @@
+"""The console script ``sva-registry`` (also ``python -m registry``): parse, call, print."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session
+
+from registry.config import Settings, load_settings
+from registry.db import make_engine, make_session_factory, session_scope
+from registry.errors import ConfigError, RegistryError
+
+
+class Context:
+    """Settings and database access for one CLI invocation, created lazily."""
+
+    def __init__(self, config: str | None) -> None:
+        self._config = config
+        self._settings: Settings | None = None
+        self._engine: Any = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self._config)
+        return self._settings
+
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            self._engine = make_engine(self.settings.database_url, self.settings.database.echo)
+        return self._engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction; rolled back entirely on any error."""
+        with session_scope(make_session_factory(self.engine)) as session:
+            yield session
+
+    def upgrade(self) -> None:
+        from registry.migrate import upgrade
+
+        upgrade(self.engine)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group()
+@click.option("--config", envvar="SVA_REGISTRY_CONFIG", help="Settings file (TOML).")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None) -> None:
+    """SVA Module Registry: modules, releases and what each deployment can adopt."""
+    ctx.obj = Context(config)
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@pass_context
+def db_upgrade(context: Context) -> None:
+    """Run the Alembic migrations to head."""
+    context.upgrade()
+    click.echo(f"database at head: {context.engine.url.render_as_string(hide_password=True)}")
+
+
+@cli.command("load-demo")
+@pass_context
+def load_demo_command(context: Context) -> None:
+    """Load the bundled demo data built from the real SVA facts (idempotent)."""
+    from registry.services.demo import load_demo
+
+    context.upgrade()
+    with context.session() as session:
+        report = load_demo(session)
+    click.echo(f"demo data: {report.summary()}")
+
+
+@cli.command("serve")
+@click.option("--host", default=None, help="Address to listen on (default from settings).")
+@click.option("--port", type=int, default=None, help="Port (default from settings).")
+@click.option("--demo", is_flag=True, help="Load the demo data into an empty database first.")
+@click.option("--workers", type=int, default=None, help="gunicorn workers (default from settings).")
+@pass_context
+def serve(context: Context, host: str | None, port: int | None, demo: bool, workers: int | None) -> None:
+    """Run the web UI and API under gunicorn (the scheduler runs in its own process)."""
+    from registry.server import run_gunicorn
+    from registry.services.demo import is_empty, load_demo
+
+    context.upgrade()
+    if demo:
+        with context.session() as session:
+            if is_empty(session):
+                click.echo(f"loading demo data: {load_demo(session).summary()}")
+    settings = context.settings
+    bind_host = host or settings.server.host
+    bind_port = port or settings.server.port
+    click.echo(f"SVA Module Registry on http://{bind_host}:{bind_port}/")
+    run_gunicorn(settings, bind_host, bind_port, workers or settings.server.workers)
+
+
+@cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@pass_context
+def export_command(context: Context, file: str) -> None:
+    """Write everything (but tokens and crawl state) as one JSON file."""
+    from registry.services.transfer import export_document
+
+    with context.session() as session:
+        document = export_document(session)
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    if file == "-":
+        click.echo(text)
+        return
+    Path(file).write_text(text + "\n", encoding="utf-8")
+    click.echo(
+        f"exported {len(document['modules'])} modules, {len(document['components'])} components, "
+        f"{len(document['deployments'])} deployments, {len(document['events'])} events to {file}"
+    )
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@pass_context
+def import_command(context: Context, paths: tuple[str, ...]) -> None:
+    """Import export files, sva-module.yml, admin-doku YAML, publiccode.yml, Studio manifests.
+
+    Folders are walked. All or nothing: on any error nothing is stored.
+    """
+    from registry.services.importing import import_paths
+
+    context.upgrade()
+    with context.session() as session:
+        result = import_paths(session, [Path(p) for p in paths])
+        for line in result.lines():
+            click.echo(line)
+        if result.failed:
+            session.rollback()
+            raise click.ClickException(
+                f"{result.failed} file(s) could not be imported; nothing was stored"
+            )
+    click.echo(result.summary())
+
+
+@cli.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+def validate_command(files: tuple[str, ...]) -> None:
+    """Check metadata files; print every problem with file, line and field. Exit 1 if any."""
+    from registry.metadata import validate_files
+
+    results = validate_files([Path(f) for f in files])
+    count = 0
+    for path, problems in results.items():
+        if not problems:
+            click.echo(f"{path}: ok")
+        for problem in problems:
+            click.echo(str(problem))
+            count += 1
+    if count:
+        click.echo(f"{count} problem(s) in {sum(1 for p in results.values() if p)} file(s)", err=True)
+        sys.exit(1)
+
+
+def main() -> None:
+    """Entry point: settings problems and domain errors become one clear message, exit 2/1."""
+    try:
+        cli(standalone_mode=True)
+    except ConfigError as error:
+        click.echo("Error: the settings cannot be used:", err=True)
+        for problem in error.details:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(2)
+    except RegistryError as error:
+        click.echo(f"Error: {error.message}", err=True)
+        for detail in error.details:
+            click.echo(f"  - {detail}", err=True)
+        sys.exit(1)

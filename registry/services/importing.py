@@ -1,0 +1,149 @@
+"""``sva-registry import``: export documents and metadata files into the registry.
+
+Every file gets a report line of what mapped and what did not. All or nothing: the caller rolls
+back the transaction when any file failed, so a failed import leaves the database unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from registry.errors import InvalidInput
+from registry.services.events import bump
+from registry.services.transfer import (
+    FORMAT,
+    TransferReport,
+    check_module,
+    import_document,
+    upsert_component,
+    upsert_module,
+)
+
+MAX_EXPORT_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    kind: str
+    ok: bool
+    summary: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    files: list[FileOutcome] = field(default_factory=list)
+    totals: TransferReport = field(default_factory=TransferReport)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for f in self.files if not f.ok)
+
+    def lines(self) -> list[str]:
+        out = []
+        for outcome in self.files:
+            mark = "ok" if outcome.ok else "FAILED"
+            out.append(f"{outcome.path}: {mark} ({outcome.kind}) {outcome.summary}")
+            out.extend(f"    {note}" for note in outcome.notes)
+        return out
+
+    def summary(self) -> str:
+        return f"{len(self.files)} file(s): {self.totals.summary()}"
+
+
+def import_paths(session: Session, paths: list[Path]) -> ImportResult:
+    """Import every file under ``paths``; see the module docstring for the all-or-nothing rule."""
+    result = ImportResult()
+    for path in _walk(paths):
+        if _is_export_document(path):
+            result.files.append(_import_export(session, path, result.totals))
+        else:
+            result.files.extend(_import_metadata(session, path, result.totals))
+    return result
+
+
+def _walk(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in {".yml", ".yaml", ".json"}
+                )
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _is_export_document(path: Path) -> bool:
+    if path.suffix.lower() != ".json":
+        return False
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    return FORMAT.encode() in head
+
+
+def _import_export(session: Session, path: Path, totals: TransferReport) -> FileOutcome:
+    size = path.stat().st_size
+    if size > MAX_EXPORT_BYTES:
+        return FileOutcome(str(path), "export", False, f"file too large ({size} bytes)")
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        return FileOutcome(str(path), "export", False, f"not UTF-8: {error}")
+    except json.JSONDecodeError as error:
+        return FileOutcome(
+            str(path), "export", False, f"line {error.lineno} column {error.colno}: {error.msg}"
+        )
+    try:
+        with session.begin_nested():
+            report = import_document(session, document, source=str(path))
+    except InvalidInput as error:
+        notes = [_detail_text(d) for d in error.details]
+        return FileOutcome(str(path), "export", False, error.message, notes)
+    totals.counts.update(report.counts)
+    return FileOutcome(str(path), "export", True, report.summary())
+
+
+def _import_metadata(session: Session, path: Path, totals: TransferReport) -> list[FileOutcome]:
+    from registry.metadata import import_path
+
+    outcomes = []
+    for report in import_path([path]):
+        notes = [f"mapped: {', '.join(report.mapped)}"] if report.mapped else []
+        notes += [f"not mapped: {item}" for item in report.unmapped]
+        problems = [str(p) for p in report.problems]
+        for index, module in enumerate(report.modules):
+            problems += [
+                _detail_text(p) for p in check_module(str(report.file), f"modules[{index}]", module)
+            ]
+        if problems:
+            outcomes.append(FileOutcome(str(report.file), report.kind, False, "invalid", problems + notes))
+            continue
+        counts = TransferReport()
+        for component in report.components:
+            counts.add("component", upsert_component(session, component))
+        for module in report.modules:
+            counts.add("module", upsert_module(session, module, source=str(report.file)))
+        if counts.changed:
+            bump(session, "catalog")
+        totals.counts.update(counts.counts)
+        outcomes.append(FileOutcome(str(report.file), report.kind, True, counts.summary(), notes))
+    return outcomes
+
+
+def _detail_text(detail: object) -> str:
+    if isinstance(detail, dict):
+        where = detail.get("file") or ""
+        line = detail.get("line")
+        location = f"{where}:{line}" if line else where
+        return f"{location}: {detail.get('field', '')}: {detail.get('message', '')}"
+    return str(detail)

@@ -1,0 +1,454 @@
+"""Import and export of the registry's JSON document (docs/export-format.md).
+
+The same upsert functions serve the export round trip, the bundled demo data and the metadata
+importers (admin-doku, publiccode, Studio manifests). Upserts are idempotent: importing the same
+data twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from registry.compat.ranges import InvalidRange, parse_range
+from registry.compat.versions import TagVersion, parse_tag
+from registry.db import utcnow
+from registry.errors import InvalidInput
+from registry.models import (
+    Component,
+    ComponentCapability,
+    ComponentVersion,
+    Deployment,
+    Event,
+    Module,
+    Release,
+)
+from registry.serialize import component_dict, deployment_dict, event_dict, module_dict
+from registry.services.events import bump, record_event
+
+FORMAT = "sva-registry-export"
+FORMAT_VERSION = 1
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+KINDS = {"in-app", "standalone"}
+STATUSES = {"concept", "development", "beta", "stable", "deprecated"}
+
+
+@dataclass
+class TransferReport:
+    """What an import did: counts per kind of object and outcome."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, kind: str, outcome: str) -> None:
+        self.counts[f"{kind} {outcome}"] += 1
+
+    @property
+    def changed(self) -> bool:
+        return any(n for key, n in self.counts.items() if not key.endswith("unchanged"))
+
+    def summary(self) -> str:
+        return ", ".join(f"{n} {key}" for key, n in sorted(self.counts.items())) or "nothing"
+
+
+def export_document(session: Session, *, now: datetime | None = None) -> dict[str, Any]:
+    """Everything in the registry (but tokens and crawl state) as one JSON-ready dict."""
+    components = session.scalars(select(Component).order_by(Component.name)).all()
+    modules = session.scalars(select(Module).order_by(Module.slug)).all()
+    deployments = session.scalars(select(Deployment).order_by(Deployment.id)).all()
+    events = session.scalars(select(Event).order_by(Event.id)).all()
+    return {
+        "format": FORMAT,
+        "formatVersion": FORMAT_VERSION,
+        "exportedAt": (now or utcnow()).isoformat(),
+        "demo": bool(deployments) and all(d.demo for d in deployments),
+        "components": [component_dict(c) for c in components],
+        "modules": [module_dict(m, with_releases=True) for m in modules],
+        "deployments": [
+            {"id": d.id, "demo": d.demo, "document": dict(d.document)} for d in deployments
+        ],
+        "events": [event_dict(e) for e in events],
+    }
+
+
+def import_document(session: Session, document: Any, *, source: str = "") -> TransferReport:
+    """Apply an export document. Raises InvalidInput listing every problem; writes nothing then
+    (the caller's transaction is rolled back by the edge)."""
+    problems = check_document(document, source)
+    if problems:
+        raise InvalidInput(f"{source or 'document'}: not a valid registry export", problems)
+    report = TransferReport()
+    for data in document.get("components", []):
+        report.add("component", upsert_component(session, data))
+    for data in document.get("modules", []):
+        report.add("module", upsert_module(session, data, source=source))
+    for data in document.get("deployments", []):
+        report.add("deployment", upsert_deployment(session, data))
+    for data in document.get("events", []):
+        report.add("event", upsert_event(session, data))
+    _advance_sequences(session)
+    if report.changed:
+        bump(session, "catalog")
+        bump(session, "deployments")
+    return report
+
+
+def check_document(document: Any, source: str = "") -> list[dict[str, Any]]:
+    """Every structural problem of an export document, with a field path."""
+    where = source or "document"
+    if not isinstance(document, dict):
+        return [_problem(where, "", "the document must be a JSON object")]
+    problems: list[dict[str, Any]] = []
+    if document.get("format") != FORMAT:
+        problems.append(_problem(where, "format", f"must be {FORMAT!r}"))
+    if document.get("formatVersion") != FORMAT_VERSION:
+        problems.append(_problem(where, "formatVersion", f"must be {FORMAT_VERSION}"))
+    for key in ("components", "modules", "deployments", "events"):
+        if not isinstance(document.get(key, []), list):
+            problems.append(_problem(where, key, "must be a list"))
+    if problems:
+        return problems
+    for index, data in enumerate(document.get("components", [])):
+        problems += _check_component(where, f"components[{index}]", data)
+    seen: set[str] = set()
+    for index, data in enumerate(document.get("modules", [])):
+        path = f"modules[{index}]"
+        problems += check_module(where, path, data)
+        slug = data.get("slug") if isinstance(data, dict) else None
+        if slug in seen:
+            problems.append(_problem(where, f"{path}.slug", f"duplicate slug {slug!r}"))
+        seen.add(slug)
+    for index, data in enumerate(document.get("deployments", [])):
+        if not isinstance(data, dict) or not isinstance(data.get("document"), dict):
+            problems.append(_problem(where, f"deployments[{index}]", "needs a document object"))
+        elif not str(data["document"].get("name") or "").strip():
+            problems.append(_problem(where, f"deployments[{index}].document.name", "required"))
+    for index, data in enumerate(document.get("events", [])):
+        if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
+            problems.append(_problem(where, f"events[{index}].kind", "required"))
+    return problems
+
+
+def _check_component(where: str, path: str, data: Any) -> list[dict[str, Any]]:
+    if not isinstance(data, dict):
+        return [_problem(where, path, "must be an object")]
+    problems = []
+    if not isinstance(data.get("name"), str) or not SLUG_RE.match(data.get("name") or ""):
+        problems.append(_problem(where, f"{path}.name", "must match ^[a-z0-9][a-z0-9-]{1,62}$"))
+    for index, version in enumerate(data.get("versions") or []):
+        raw = version.get("version") if isinstance(version, dict) else None
+        parsed = parse_tag(str(raw or ""))
+        if not isinstance(parsed, TagVersion):
+            problems.append(
+                _problem(where, f"{path}.versions[{index}].version", f"not a version: {raw!r}")
+            )
+    return problems
+
+
+def check_module(where: str, path: str, data: Any) -> list[dict[str, Any]]:
+    """Problems of one module dict of the export shape (slug, kind, status, release ranges)."""
+    if not isinstance(data, dict):
+        return [_problem(where, path, "must be an object")]
+    problems = []
+    slug = data.get("slug")
+    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        problems.append(_problem(where, f"{path}.slug", f"invalid slug {slug!r}"))
+    if data.get("kind", "standalone") not in KINDS:
+        problems.append(_problem(where, f"{path}.kind", "must be in-app or standalone"))
+    if data.get("developmentStatus", "concept") not in STATUSES:
+        problems.append(
+            _problem(where, f"{path}.developmentStatus", f"must be one of {sorted(STATUSES)}")
+        )
+    releases = data.get("releases") or []
+    if not isinstance(releases, list):
+        return [*problems, _problem(where, f"{path}.releases", "must be a list")]
+    versions: set[str] = set()
+    for index, release in enumerate(releases):
+        rpath = f"{path}.releases[{index}]"
+        if not isinstance(release, dict):
+            problems.append(_problem(where, rpath, "must be an object"))
+            continue
+        problems += _check_release(where, rpath, release)
+        if release.get("version") in versions:
+            problems.append(_problem(where, f"{rpath}.version", "duplicate version"))
+        versions.add(release.get("version"))
+    return problems
+
+
+def _check_release(where: str, path: str, release: dict[str, Any]) -> list[dict[str, Any]]:
+    problems = []
+    parsed = parse_tag(str(release.get("version") or ""))
+    if not isinstance(parsed, TagVersion):
+        problems.append(_problem(where, f"{path}.version", f"not a version: {release.get('version')!r}"))
+    for name, req in (release.get("requires") or {}).items():
+        raw = req.get("range") if isinstance(req, dict) else req
+        problems += _check_range(where, f"{path}.requires.{name}", raw)
+    for slug, dep in (release.get("dependsOn") or {}).items():
+        raw = dep.get("range") if isinstance(dep, dict) else dep
+        problems += _check_range(where, f"{path}.dependsOn.{slug}", raw, required=True)
+    return problems
+
+
+def _check_range(where: str, path: str, raw: Any, required: bool = False) -> list[dict[str, Any]]:
+    if raw is None and not required:
+        return []
+    try:
+        parse_range(str(raw))
+    except InvalidRange as error:
+        return [_problem(where, path, f"invalid range {raw!r}: {error.reason}")]
+    return []
+
+
+def _problem(file: str, field_path: str, message: str) -> dict[str, Any]:
+    return {"file": file, "line": None, "field": field_path, "message": message}
+
+
+def upsert_component(session: Session, data: dict[str, Any]) -> str:
+    """Create or update a component with its versions and capabilities; returns the outcome."""
+    component = session.scalar(select(Component).where(Component.name == data["name"]))
+    created = component is None
+    if component is None:
+        component = Component(name=data["name"])
+        session.add(component)
+    changed = _assign(
+        component,
+        title_de=_text(data.get("title"), "de"),
+        title_en=_text(data.get("title"), "en"),
+        description_de=_text(data.get("description"), "de"),
+        description_en=_text(data.get("description"), "en"),
+        repository=data.get("repository"),
+        tag_prefix=data.get("tagPrefix") or "",
+        versioning=data.get("versioning") or "semver",
+    )
+    existing = {v.version: v for v in component.versions}
+    for item in data.get("versions") or []:
+        version = existing.get(item["version"])
+        if version is None:
+            version = ComponentVersion(version=item["version"])
+            component.versions.append(version)
+            existing[version.version] = version
+            changed = True
+        changed |= _assign(
+            version,
+            tag=item.get("tag"),
+            sha=item.get("sha"),
+            date=_date(item.get("date")),
+            prerelease=bool(item.get("prerelease")),
+            support=item.get("support") or "supported",
+        )
+    capabilities = {c.name: c for c in component.capabilities}
+    for item in data.get("capabilities") or []:
+        name = item["name"] if isinstance(item, dict) else str(item)
+        source = item.get("source", "") if isinstance(item, dict) else ""
+        if name not in capabilities:
+            capability = ComponentCapability(name=name, source=source)
+            component.capabilities.append(capability)
+            capabilities[name] = capability
+            changed = True
+        else:
+            changed |= _assign(capabilities[name], source=source)
+    return _outcome(created, changed)
+
+
+def upsert_module(session: Session, data: dict[str, Any], *, source: str = "") -> str:
+    """Create or update a module (and its releases) from the export shape."""
+    module = session.scalar(select(Module).where(Module.slug == data["slug"]))
+    created = module is None
+    if module is None:
+        module = Module(slug=data["slug"])
+        session.add(module)
+    host = data.get("host") or {}
+    flags = data.get("flags") or {}
+    changed = _assign(
+        module,
+        name_de=_text(data.get("name"), "de"),
+        name_en=_text(data.get("name"), "en"),
+        summary_de=_text(data.get("summary"), "de"),
+        summary_en=_text(data.get("summary"), "en"),
+        description_de=_text(data.get("description"), "de"),
+        description_en=_text(data.get("description"), "en"),
+        topic=data.get("topic"),
+        kind=data.get("kind") or "standalone",
+        host_component=host.get("component"),
+        host_path=host.get("path"),
+        repository=data.get("repository"),
+        tag_prefix=data.get("tagPrefix") or "",
+        license=data.get("license"),
+        development_status=data.get("developmentStatus") or "concept",
+        maintainers=list(data.get("maintainers") or []),
+        platforms=list(data.get("platforms") or []),
+        hidden=bool(flags.get("hidden")),
+        deprecated=bool(flags.get("deprecated")),
+        successor=flags.get("successor"),
+        archived=bool(flags.get("archived")),
+        gone=bool(flags.get("gone")),
+        extra=dict(data.get("extra") or {}),
+        source=data.get("source") or source,
+    )
+    existing = {r.version: r for r in module.releases}
+    for item in data.get("releases") or []:
+        release = existing.get(item["version"])
+        if release is None:
+            release = Release(version=item["version"])
+            module.releases.append(release)
+            existing[release.version] = release
+            changed = True
+        changed |= _assign_release(release, item)
+    if created:
+        session.flush()
+        record_event(session, "module-added", module=module.slug, data={"source": module.source})
+    return _outcome(created, changed)
+
+
+def _assign_release(release: Release, item: dict[str, Any]) -> bool:
+    license_info = item.get("license") or {}
+    if isinstance(license_info, str):
+        license_info = {"declared": license_info, "detected": None}
+    return _assign(
+        release,
+        tag=item.get("tag"),
+        tags=list(item.get("tags") or ([item["tag"]] if item.get("tag") else [])),
+        sha=item.get("sha"),
+        date=_date(item.get("date")),
+        prerelease=bool(item.get("prerelease")),
+        yanked=bool(item.get("yanked")),
+        yanked_reason=item.get("yankedReason"),
+        withdrawn=bool(item.get("withdrawn")),
+        license_declared=license_info.get("declared"),
+        license_detected=license_info.get("detected"),
+        requires=normalize_requires(item.get("requires") or {}),
+        depends_on=normalize_depends(item.get("dependsOn") or {}),
+        metadata_source=item.get("metadataSource") or "registry",
+        problems=list(item.get("problems") or []),
+    )
+
+
+def normalize_requires(requires: dict[str, Any]) -> dict[str, Any]:
+    """Component requirements with the raw range and its normalized form side by side."""
+    result = {}
+    for name, req in sorted(requires.items()):
+        if not isinstance(req, dict):
+            req = {"range": req}
+        raw = req.get("range")
+        result[name] = {
+            "range": raw,
+            "normalized": parse_range(str(raw)).normalized if raw is not None else None,
+            "capabilities": sorted(set(req.get("capabilities") or [])),
+        }
+    return result
+
+
+def normalize_depends(depends: dict[str, Any]) -> dict[str, Any]:
+    """Module dependencies with the raw range and its normalized form side by side."""
+    result = {}
+    for slug, dep in sorted(depends.items()):
+        raw = dep.get("range") if isinstance(dep, dict) else dep
+        result[slug] = {"range": raw, "normalized": parse_range(str(raw)).normalized}
+    return result
+
+
+def upsert_deployment(session: Session, data: dict[str, Any]) -> str:
+    """Create or update a deployment of an export; matched by id and name."""
+    document = dict(data["document"])
+    deployment = None
+    if data.get("id") is not None:
+        deployment = session.get(Deployment, data["id"])
+        if deployment is not None and deployment.name != document.get("name"):
+            deployment = None
+    if deployment is None:
+        deployment = session.scalar(
+            select(Deployment).where(Deployment.name == document["name"]).limit(1)
+        )
+    created = deployment is None
+    if deployment is None:
+        deployment = Deployment(document=document)
+        if data.get("id") is not None and session.get(Deployment, data["id"]) is None:
+            deployment.id = data["id"]
+        session.add(deployment)
+    changed = _assign(
+        deployment,
+        name=document["name"],
+        ags=document.get("ags"),
+        state=document.get("state"),
+        visibility=document.get("visibility") or "public",
+        channel=document.get("channel") or "stable",
+        document=document,
+        demo=bool(data.get("demo")),
+    )
+    return _outcome(created, changed)
+
+
+def upsert_event(session: Session, data: dict[str, Any]) -> str:
+    """Insert an event unless the same one (kind, module, version, time) is already logged."""
+    created_at = _date(data.get("createdAt")) or utcnow()
+    same = select(Event.id).where(
+        Event.kind == data["kind"],
+        Event.module_slug == data.get("module"),
+        Event.version == data.get("version"),
+        Event.created_at == created_at,
+    )
+    if session.scalar(same.limit(1)) is not None:
+        return "unchanged"
+    event = Event(
+        kind=data["kind"],
+        module_slug=data.get("module"),
+        version=data.get("version"),
+        deployment_id=data.get("deployment"),
+        data=dict(data.get("data") or {}),
+        created_at=created_at,
+    )
+    if data.get("id") is not None and session.get(Event, data["id"]) is None:
+        event.id = data["id"]
+    session.add(event)
+    return "created"
+
+
+def _advance_sequences(session: Session) -> None:
+    # Rows inserted with explicit ids leave PostgreSQL's sequences behind.
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.flush()
+    for table in ("deployments", "events"):
+        highest = session.scalar(select(func.max(text("id"))).select_from(text(table)))
+        if highest:
+            session.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), :n)"),
+                {"n": highest},
+            )
+
+
+def _assign(obj: Any, **values: Any) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _outcome(created: bool, changed: bool) -> str:
+    if created:
+        return "created"
+    return "updated" if changed else "unchanged"
+
+
+def _text(value: Any, lang: str) -> str:
+    if isinstance(value, dict):
+        return str(value.get(lang) or "")
+    if isinstance(value, str) and lang == "de":
+        return value
+    return ""
+
+
+def _date(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise ValueError(f"timestamp without time zone: {value!r}")
+    return parsed

@@ -1,0 +1,23 @@
+"""The web edge: blueprints for the API and the pages, and the one error mapping."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+
+from registry.web.errors import register_error_handlers
+
+
+def register_web(app: Flask) -> None:
+    from registry.web.api import api
+    from registry.web.ui import ui
+
+    app.register_blueprint(api)
+    app.register_blueprint(ui)
+    register_error_handlers(app)
+    app.teardown_appcontext(_close_session)
+
+
+def _close_session(_error: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
