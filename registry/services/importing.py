@@ -13,7 +13,6 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput
-from registry.services.events import bump
 from registry.services.transfer import (
     FORMAT,
     TransferReport,
@@ -133,8 +132,6 @@ def _import_metadata(session: Session, path: Path, totals: TransferReport) -> li
             counts.add("component", upsert_component(session, component))
         for module in report.modules:
             counts.add("module", upsert_module(session, module, source=str(report.file)))
-        if counts.changed:
-            bump(session, "catalog")
         totals.counts.update(counts.counts)
         outcomes.append(FileOutcome(str(report.file), report.kind, True, counts.summary(), notes))
     return outcomes

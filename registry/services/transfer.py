@@ -93,7 +93,6 @@ def import_document(session: Session, document: Any, *, source: str = "") -> Tra
         report.add("event", upsert_event(session, data))
     _advance_sequences(session)
     if report.changed:
-        bump(session, "catalog")
         bump(session, "deployments")
     return report
 
@@ -252,6 +251,8 @@ def upsert_component(session: Session, data: dict[str, Any]) -> str:
             changed = True
         else:
             changed |= _assign(capabilities[name], source=source)
+    if changed:
+        bump(session, "catalog")
     return _outcome(created, changed)
 
 
@@ -302,6 +303,8 @@ def upsert_module(session: Session, data: dict[str, Any], *, source: str = "") -
     if created:
         session.flush()
         record_event(session, "module-added", module=module.slug, data={"source": module.source})
+    if changed:
+        bump(session, "catalog")
     return _outcome(created, changed)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, request
 
 from registry.serialize import (
@@ -51,8 +53,7 @@ def modules() -> Response:
 def _page_url(offset: int, limit: int) -> str:
     args = request.args.to_dict()
     args.update(offset=str(offset), limit=str(limit))
-    query = "&".join(f"{key}={value}" for key, value in args.items())
-    return f"{request.path}?{query}"
+    return f"{request.path}?{urlencode(args)}"
 
 
 @api.get("/modules/<slug>")

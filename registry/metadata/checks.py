@@ -1,0 +1,60 @@
+"""Checks beyond the JSON Schema: SPDX expressions, version ranges, AGS/state, slugs."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from license_expression import Licensing, get_spdx_licensing
+
+from registry.compat.ranges import InvalidRange, parse_range
+
+# AGS (Amtlicher Gemeindeschlüssel): the first two digits are the state (Land).
+STATE_BY_AGS_PREFIX = {
+    "01": "SH", "02": "HH", "03": "NI", "04": "HB", "05": "NW", "06": "HE", "07": "RP", "08": "BW",
+    "09": "BY", "10": "SL", "11": "BE", "12": "BB", "13": "MV", "14": "SN", "15": "ST", "16": "TH",
+}  # fmt: skip
+STATES = frozenset(STATE_BY_AGS_PREFIX.values())
+# SPDX lets authors name licenses outside the list with these prefixes.
+_CUSTOM_LICENSE_PREFIXES = ("LicenseRef-", "DocumentRef-")
+
+
+@cache
+def spdx_licensing() -> Licensing:
+    """The SPDX licensing (license_expression), built once."""
+    return get_spdx_licensing()
+
+
+def license_error(expression: str) -> str | None:
+    """Why ``expression`` is no valid SPDX license expression, or None when it is valid."""
+    if not expression.strip():
+        return "empty license expression"
+    info = spdx_licensing().validate(expression)
+    if not info.errors:
+        return None
+    unknown = [s for s in info.invalid_symbols if s and not s.startswith(_CUSTOM_LICENSE_PREFIXES)]
+    if not unknown and all(e.startswith("Unknown license key") for e in info.errors):
+        return None
+    if unknown:
+        return "unknown SPDX license id(s): " + ", ".join(unknown)
+    return f"invalid SPDX license expression {expression!r}: " + "; ".join(info.errors)
+
+
+def range_error(text: str) -> str | None:
+    """Why ``text`` is no valid version range (PEP 440 or npm form), or None when it is."""
+    try:
+        parse_range(text)
+    except InvalidRange as exc:
+        return str(exc)
+    return None
+
+
+def ags_error(ags: str, state: str | None) -> str | None:
+    """Why ``ags`` does not fit ``state`` (or is no AGS), or None when it fits."""
+    if len(ags) != 8 or not ags.isdigit():
+        return f"invalid AGS {ags!r}: needs 8 digits"
+    prefix_state = STATE_BY_AGS_PREFIX.get(ags[:2])
+    if prefix_state is None:
+        return f"invalid AGS {ags!r}: {ags[:2]!r} is no state code (01-16)"
+    if state is not None and state in STATES and state != prefix_state:
+        return f"AGS {ags!r} belongs to state {prefix_state} (prefix {ags[:2]}), not {state}"
+    return None

@@ -1,0 +1,139 @@
+"""The deployment file of DESIGN §3 (YAML or JSON): parse and validate every problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from packaging.version import InvalidVersion
+
+from registry.compat.ranges import parse_version
+from registry.metadata.checks import STATE_BY_AGS_PREFIX, ags_error, license_error
+from registry.metadata.loader import Document, PathKey, parse_text, read_file_text
+from registry.metadata.module import with_number_texts
+from registry.metadata.problems import MetadataError, Problem, sort_problems
+from registry.metadata.schema import DEPLOYMENT_SCHEMA, schema_problems
+
+# Versions, commits and the AGS are text; YAML reads `app: 4.2`, `commit: 1234567` or
+# `ags: 12054000` as numbers, so at these paths the number's source text is used instead.
+_TEXT_PATHS: tuple[PathKey, ...] = (
+    ("components", "*"),
+    ("components", "*", "version"),
+    ("components", "*", "commit"),
+    ("modules", "*"),
+    ("ags",),
+)
+
+
+def load_deployment_text(text: str, filename: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Parse and validate deployment YAML/JSON text.
+
+    Returns the document (plain dict, numbers at version places turned into their text) and
+    every problem; the document is None only when the text is not a mapping at all.
+    """
+    document, problems = parse_text(text, filename)
+    if document is None:
+        return None, problems
+    return deployment_from_document(document, problems)
+
+
+def load_deployment_file(path: str | Path) -> dict[str, Any]:
+    """Read and validate a deployment file; raise MetadataError listing every problem."""
+    text, problems = read_file_text(path)
+    if text is None:
+        raise MetadataError(problems)
+    data, problems = load_deployment_text(text, str(path))
+    if problems or data is None:
+        raise MetadataError(problems)
+    return data
+
+
+def validate_deployment_document(data: Any, filename: str = "<request>") -> list[Problem]:
+    """Every problem of an already parsed deployment document (e.g. a JSON API body); no lines."""
+    _, problems = deployment_from_document(Document(filename, data))
+    return problems
+
+
+def _version_problems(document: Document) -> list[Problem]:
+    places: list[tuple[PathKey, Any]] = []
+    components = document.data.get("components")
+    for name, value in components.items() if isinstance(components, dict) else []:
+        if isinstance(value, dict):
+            places.append((("components", name, "version"), value.get("version")))
+        else:
+            places.append((("components", name), value))
+    modules = document.data.get("modules")
+    for slug, value in modules.items() if isinstance(modules, dict) else []:
+        places.append((("modules", slug), value))
+    problems = []
+    for path, text in places:
+        if isinstance(text, str) and text.strip() and not _is_version(text):
+            problems.append(document.problem(path, f"{text!r} is no version (PEP 440 / SemVer)"))
+    return problems
+
+
+def _is_version(text: str) -> bool:
+    try:
+        parse_version(text)
+    except InvalidVersion:
+        return False
+    return True
+
+
+def deployment_from_document(
+    document: Document, problems: list[Problem] | None = None
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Validate a loaded document as a deployment file; return its data and every problem."""
+    problems = list(problems or [])
+    if not isinstance(document.data, dict):
+        problems.append(document.problem((), "expected a mapping at the top level"))
+        return None, sort_problems(problems)
+    document = with_number_texts(document, _TEXT_PATHS)
+    problems.extend(schema_problems(document, DEPLOYMENT_SCHEMA))
+    problems.extend(_semantic_problems(document))
+    return document.data, sort_problems(problems)
+
+
+def _semantic_problems(document: Document) -> list[Problem]:
+    data = document.data
+    problems: list[Problem] = []
+    ags, state = data.get("ags"), data.get("state")
+    # A malformed AGS is already reported by the schema; here only the state prefix is checked.
+    if isinstance(ags, str) and len(ags) == 8 and ags[:2] in STATE_BY_AGS_PREFIX:
+        reason = ags_error(ags, state if isinstance(state, str) else None)
+        if reason:
+            problems.append(document.problem(("ags",), reason))
+    licenses = data.get("licenses")
+    for index, license_id in enumerate(licenses if isinstance(licenses, list) else []):
+        if isinstance(license_id, str) and license_id.strip():
+            reason = license_error(license_id)
+            if reason:
+                problems.append(document.problem(("licenses", index), reason))
+    problems.extend(_version_problems(document))
+    return problems
+
+
+def _version_problems(document: Document) -> list[Problem]:
+    places: list[tuple[PathKey, Any]] = []
+    components = document.data.get("components")
+    for name, value in components.items() if isinstance(components, dict) else []:
+        if isinstance(value, dict):
+            places.append((("components", name, "version"), value.get("version")))
+        else:
+            places.append((("components", name), value))
+    modules = document.data.get("modules")
+    for slug, value in modules.items() if isinstance(modules, dict) else []:
+        places.append((("modules", slug), value))
+    problems = []
+    for path, text in places:
+        if isinstance(text, str) and text.strip() and not _is_version(text):
+            problems.append(document.problem(path, f"{text!r} is no version (PEP 440 / SemVer)"))
+    return problems
+
+
+def _is_version(text: str) -> bool:
+    try:
+        parse_version(text)
+    except InvalidVersion:
+        return False
+    return True
