@@ -170,6 +170,57 @@ def validate_command(files: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
+@cli.group()
+def token() -> None:
+    """API tokens (only their hash is stored)."""
+
+
+@token.command("create")
+@click.option("--role", required=True, type=click.Choice(["publisher", "deployment", "admin"]))
+@click.option("--module", "module", default=None, help="Publisher tokens: limit to this module.")
+@click.option("--deployment", type=int, default=None, help="Deployment tokens: its id.")
+@click.option("--note", default="", help="What the token is for.")
+@pass_context
+def token_create(
+    context: Context, role: str, module: str | None, deployment: int | None, note: str
+) -> None:
+    """Create a token and print its secret once."""
+    from registry.services.tokens import create_token
+
+    context.upgrade()
+    with context.session() as session:
+        row, secret = create_token(session, role, module=module, deployment=deployment, note=note)
+        session.flush()
+        token_id = row.id
+    click.echo(f"token {token_id} ({role}) created. Keep the secret, it is shown only once:")
+    click.echo(secret)
+
+
+@token.command("list")
+@pass_context
+def token_list(context: Context) -> None:
+    """List tokens (never their secrets)."""
+    from registry.services.tokens import list_tokens
+
+    with context.session() as session:
+        for row in list_tokens(session):
+            scope = row.module_slug or (f"deployment {row.deployment_id}" if row.deployment_id else "-")
+            state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
+            click.echo(f"{row.id}\t{row.role}\t{scope}\t{state}\t{row.note}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@pass_context
+def token_revoke(context: Context, token_id: int) -> None:
+    """Revoke a token by its id."""
+    from registry.services.tokens import revoke_token
+
+    with context.session() as session:
+        revoke_token(session, token_id)
+    click.echo(f"token {token_id} revoked")
+
+
 def main() -> None:
     """Entry point: settings problems and domain errors become one clear message, exit 2/1."""
     try:

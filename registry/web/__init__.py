@@ -9,10 +9,14 @@ from registry.web.errors import register_error_handlers
 
 def register_web(app: Flask) -> None:
     from registry.web.api import api
+    from registry.web.badges import badges
+    from registry.web.deployments import deployments
+    from registry.web.feed import feed
+    from registry.web.hooks import hooks
     from registry.web.ui import ui
 
-    app.register_blueprint(api)
-    app.register_blueprint(ui)
+    for blueprint in (api, deployments, feed, hooks, badges, ui):
+        app.register_blueprint(blueprint)
     register_error_handlers(app)
     app.teardown_appcontext(_close_session)
 
