@@ -116,7 +116,7 @@ ADMIN_DOKU_EXTRA_FIELDS = (
     "usage_scenario", "cost", "interfaces", "dependencies", "external_services",
     "customization_options", "involved_actors", "technical_documentation", "roadmap",
     "deployed_in_municipalities", "last_update", "opencode_repository", "optional",
-    "development_status",
+    "development_status", "short_description",
 )  # fmt: skip
 
 
@@ -258,8 +258,8 @@ IN_APP_MODULES: tuple[InApp, ...] = (
           ("genericItems", "createGenericItem")),
     InApp("barrierefreiheit", "src/AccessibilityProvider.tsx",
           ("Barrierefreiheit", "Accessibility"),
-          ("Einstellungen für Schriftgröße, Kontrast und Bildschirmleser",
-           "Settings for text size, contrast and screen readers"),
+          ("Barrierefreiheits-Einstellungen der App (ab v5 einzeln schaltbar)",
+           "Accessibility settings of the app (single features switchable from v5)"),
           ("globalSettings", "globalSettings"),
           "barrierefreiheit", "stable", None, ("publicJsonFile",)),
     InApp("persoenliches-profil-bund-id", "src/screens/profile",
@@ -304,7 +304,7 @@ IN_APP_MODULES: tuple[InApp, ...] = (
           None, "stable", None, ("publicJsonFile",)),
     InApp("chatbot", "src/screens/ChatbotScreen.tsx",
           ("Chatbot", "Chatbot"),
-          ("Fragen an die Verwaltung im Chat beantworten", "Answers citizens' questions in a chat"),
+          ("Beantwortet Fragen der Bürger:innen im Chat", "Answers citizens' questions in a chat"),
           ("Viind SDP über socket.io (docs/CHATBOT.md)",
            "Viind SDP over socket.io (docs/CHATBOT.md)"),
           "hilfe-und-faq", "beta", "yml/modules/STUB-chatbot.yml"),
@@ -742,10 +742,12 @@ def build_in_app_module(
         f"{module.summary[1]}. In the app repository at {module.path}, {since_en}. "
         f"Backend: {module.backend[1]}.",
     )
+    # admin-doku's own German short description wins where it has one (not a stub).
+    summary = (str(extra.pop("short_description", module.summary[0])), module.summary[1])
     return module_base(
         module.slug,
         module.name,
-        module.summary,
+        summary,
         description,
         topic=module.topic,
         kind="in-app",
