@@ -43,6 +43,11 @@ class Context:
         with session_scope(make_session_factory(self.engine)) as session:
             yield session
 
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
     def upgrade(self) -> None:
         from registry.migrate import upgrade
 
@@ -58,6 +63,7 @@ pass_context = click.make_pass_decorator(Context)
 def cli(ctx: click.Context, config: str | None) -> None:
     """SVA Module Registry: modules, releases and what each deployment can adopt."""
     ctx.obj = Context(config)
+    ctx.call_on_close(ctx.obj.close)
 
 
 @cli.group()

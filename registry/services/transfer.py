@@ -85,8 +85,10 @@ def import_document(session: Session, document: Any, *, source: str = "") -> Tra
     report = TransferReport()
     for data in document.get("components", []):
         report.add("component", upsert_component(session, data))
+    # An export carries its own event log; do not log the import as new events on top.
+    record = "events" not in document
     for data in document.get("modules", []):
-        report.add("module", upsert_module(session, data, source=source))
+        report.add("module", upsert_module(session, data, source=source, record=record))
     for data in document.get("deployments", []):
         report.add("deployment", upsert_deployment(session, data))
     for data in document.get("events", []):
@@ -256,8 +258,12 @@ def upsert_component(session: Session, data: dict[str, Any]) -> str:
     return _outcome(created, changed)
 
 
-def upsert_module(session: Session, data: dict[str, Any], *, source: str = "") -> str:
-    """Create or update a module (and its releases) from the export shape."""
+def upsert_module(
+    session: Session, data: dict[str, Any], *, source: str = "", record: bool = True
+) -> str:
+    """Create or update a module (and its releases) from the export shape.
+
+    ``record=False`` when the caller brings the event log along (an export document)."""
     module = session.scalar(select(Module).where(Module.slug == data["slug"]))
     created = module is None
     if module is None:
@@ -300,7 +306,7 @@ def upsert_module(session: Session, data: dict[str, Any], *, source: str = "") -
             existing[release.version] = release
             changed = True
         changed |= _assign_release(release, item)
-    if created:
+    if created and record:
         session.flush()
         record_event(session, "module-added", module=module.slug, data={"source": module.source})
     if changed:
