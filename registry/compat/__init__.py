@@ -4,17 +4,68 @@ Only the standard library, ``packaging``, ``resolvelib`` and ``license_expressio
 here: no I/O, no clock, no web or database code.  Frozen dataclasses in, frozen dataclasses out.
 """
 
+from registry.compat.explain import describe_range, explain
+from registry.compat.licenses import is_known_license, license_allowed
+from registry.compat.model import (
+    CODES,
+    Blocked,
+    Catalog,
+    Channel,
+    ComponentRequirement,
+    ComponentState,
+    ComponentUpgradeReport,
+    DeploymentState,
+    ModuleRequirement,
+    ModuleUpdate,
+    PlanStep,
+    Policy,
+    Reason,
+    Release,
+    UpgradePlan,
+    Verdict,
+    normalize_version,
+)
 from registry.compat.ranges import ANY, InvalidRange, Range, parse_range, parse_version
+from registry.compat.rules import release_reasons
+from registry.compat.upgrades import plan_component_upgrade
+from registry.compat.verdict import Evaluator, affected_modules, evaluate, evaluate_many
 from registry.compat.versions import SkippedTag, TagVersion, parse_tag, version_key
 
 __all__ = [
     "ANY",
+    "CODES",
+    "Blocked",
+    "Catalog",
+    "Channel",
+    "ComponentRequirement",
+    "ComponentState",
+    "ComponentUpgradeReport",
+    "DeploymentState",
+    "Evaluator",
     "InvalidRange",
+    "ModuleRequirement",
+    "ModuleUpdate",
+    "PlanStep",
+    "Policy",
     "Range",
+    "Reason",
+    "Release",
     "SkippedTag",
     "TagVersion",
+    "UpgradePlan",
+    "Verdict",
+    "affected_modules",
+    "describe_range",
+    "evaluate",
+    "evaluate_many",
+    "explain",
+    "is_known_license",
+    "license_allowed",
+    "normalize_version",
     "parse_range",
     "parse_tag",
     "parse_version",
+    "plan_component_upgrade",
+    "release_reasons",
     "version_key",
 ]

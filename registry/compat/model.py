@@ -1,0 +1,382 @@
+"""The engine's data: frozen inputs (releases, deployments, catalog, policy) and outputs (verdicts).
+
+Every output has ``to_dict()`` giving the JSON of DESIGN §5 (keys in camelCase where the contract
+says so).  Reason codes are a contract: see ``CODES``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from packaging.version import InvalidVersion, Version
+
+from registry.compat.ranges import Range
+
+__all__ = [
+    "CODES",
+    "Blocked",
+    "Catalog",
+    "Channel",
+    "ComponentRequirement",
+    "ComponentState",
+    "ComponentUpgradeReport",
+    "DeploymentState",
+    "ModuleRequirement",
+    "ModuleUpdate",
+    "PlanStep",
+    "Policy",
+    "Reason",
+    "Release",
+    "UpgradePlan",
+    "Verdict",
+    "normalize_version",
+]
+
+Channel = Literal["stable", "prerelease"]
+
+YANKED = "yanked"
+PRERELEASE = "prerelease"
+COMPONENT_MISSING = "component-missing"
+VERSION_UNKNOWN = "version-unknown"
+VERSION_MISMATCH = "version-mismatch"
+CAPABILITY_MISSING = "capability-missing"
+LICENSE_NOT_ALLOWED = "license-not-allowed"
+DEPENDENCY_UNSATISFIABLE = "dependency-unsatisfiable"
+METADATA_INVALID = "metadata-invalid"
+CODES = (
+    YANKED,
+    PRERELEASE,
+    COMPONENT_MISSING,
+    VERSION_UNKNOWN,
+    VERSION_MISMATCH,
+    CAPABILITY_MISSING,
+    LICENSE_NOT_ALLOWED,
+    DEPENDENCY_UNSATISFIABLE,
+    METADATA_INVALID,
+)
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def normalize_version(text: str) -> str:
+    """Normalized PEP 440 text of a version, or the stripped text when it is no version."""
+    try:
+        return str(Version(text.strip()))
+    except InvalidVersion:
+        return text.strip()
+
+
+@dataclass(frozen=True)
+class ComponentRequirement:
+    """A release needs ``component``, in ``range`` (if given), offering ``capabilities``."""
+
+    component: str
+    range: Range | None = None
+    capabilities: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ModuleRequirement:
+    """A release needs another module in ``range``."""
+
+    module: str
+    range: Range
+
+
+@dataclass(frozen=True)
+class Release:
+    """One version of a module as the engine sees it.
+
+    ``version`` is normalized PEP 440 text.  A withdrawn release is passed as ``yanked``;
+    non-empty ``problems`` (metadata validation errors) block it with ``metadata-invalid``.
+    """
+
+    module: str
+    version: str
+    prerelease: bool = False
+    yanked: bool = False
+    license: str | None = None
+    requires: tuple[ComponentRequirement, ...] = ()
+    depends_on: tuple[ModuleRequirement, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ComponentState:
+    """What a deployment runs of one component: a version, or only a commit SHA."""
+
+    name: str
+    version: str | None = None
+    commit: str | None = None
+    capabilities: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class DeploymentState:
+    """The inputs of one deployment.  Build it with ``DeploymentState.build``.
+
+    Fields are sorted tuples so that equal deployments are equal and hashable (the engine
+    shares work between deployments with identical inputs).  ``allowed_licenses`` None means
+    the policy's default applies.
+    """
+
+    components: tuple[ComponentState, ...] = ()
+    modules: tuple[tuple[str, str], ...] = ()
+    channel: Channel = "stable"
+    allowed_licenses: frozenset[str] | None = None
+
+    @classmethod
+    def build(
+        cls,
+        components: Iterable[ComponentState] | Mapping[str, ComponentState] = (),
+        modules: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+        channel: Channel = "stable",
+        allowed_licenses: Iterable[str] | None = None,
+    ) -> DeploymentState:
+        """Normalize and sort the inputs (versions become PEP 440 text where they parse)."""
+        states = components.values() if isinstance(components, Mapping) else components
+        pairs = modules.items() if isinstance(modules, Mapping) else modules
+        return cls(
+            components=tuple(
+                sorted(
+                    (
+                        ComponentState(
+                            name=s.name,
+                            version=None if s.version is None else normalize_version(s.version),
+                            commit=s.commit,
+                            capabilities=frozenset(s.capabilities),
+                        )
+                        for s in states
+                    ),
+                    key=lambda s: s.name,
+                )
+            ),
+            modules=tuple(sorted((slug, normalize_version(v)) for slug, v in pairs)),
+            channel=channel,
+            allowed_licenses=None if allowed_licenses is None else frozenset(allowed_licenses),
+        )
+
+    def component(self, name: str) -> ComponentState | None:
+        """The state of component ``name``, or None when the deployment does not state it."""
+        for state in self.components:
+            if state.name == name:
+                return state
+        return None
+
+    def installed(self, module: str) -> str | None:
+        """The installed version of ``module``, or None."""
+        return dict(self.modules).get(module)
+
+    def with_component(self, state: ComponentState) -> DeploymentState:
+        """A copy in which ``state`` replaces the component of the same name."""
+        others = [s for s in self.components if s.name != state.name]
+        return DeploymentState.build(
+            [*others, state], self.modules, self.channel, self.allowed_licenses
+        )
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Registry-wide license policy.
+
+    ``default_allowed_licenses`` applies to deployments without their own list; None there
+    means no license restriction.  ``require_known_license`` blocks releases whose license is
+    unknown (missing or unparsable).
+    """
+
+    default_allowed_licenses: frozenset[str] | None = None
+    require_known_license: bool = False
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the registry knows: releases per module slug, known component versions and
+    the capabilities each component is known to offer (used by upgrade plans)."""
+
+    releases: Mapping[str, tuple[Release, ...]] = field(default_factory=lambda: _EMPTY)
+    component_versions: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
+    component_capabilities: Mapping[str, frozenset[str]] = field(default_factory=lambda: _EMPTY)
+
+    def with_release(self, release: Release) -> Catalog:
+        """A copy with ``release`` added (or replacing the release of the same version)."""
+        current = [r for r in self.releases.get(release.module, ()) if r.version != release.version]
+        releases = dict(self.releases)
+        releases[release.module] = (*current, release)
+        return Catalog(releases, self.component_versions, self.component_capabilities)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a release is blocked: a code of ``CODES`` plus what was required and found."""
+
+    code: str
+    component: str | None = None
+    module: str | None = None
+    required: str | None = None
+    actual: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"code", "component"|"module", "required", "actual"}``."""
+        out: dict[str, Any] = {"code": self.code}
+        if self.component is not None:
+            out["component"] = self.component
+        if self.module is not None:
+            out["module"] = self.module
+        out["required"] = self.required
+        out["actual"] = self.actual
+        return out
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A release that cannot be adopted and every reason why."""
+
+    version: str
+    reasons: tuple[Reason, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"version", "reasons": [...]}``."""
+        return {"version": self.version, "reasons": [r.to_dict() for r in self.reasons]}
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One thing to change: upgrade a component, add capabilities, or adopt a module version.
+
+    ``to`` None with a ``message`` means no known version does it.
+    """
+
+    component: str | None = None
+    module: str | None = None
+    from_version: str | None = None
+    to: str | None = None
+    capabilities: tuple[str, ...] = ()
+    message: str | None = None
+    changes_version: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"component"|"module", "from", "to", "capabilities"?, "message"?}``."""
+        out: dict[str, Any] = {}
+        if self.component is not None:
+            out["component"] = self.component
+        if self.module is not None:
+            out["module"] = self.module
+        if self.changes_version:
+            out["from"] = self.from_version
+            out["to"] = self.to
+        if self.capabilities:
+            out["capabilities"] = list(self.capabilities)
+        if self.message is not None:
+            out["message"] = self.message
+        return out
+
+
+@dataclass(frozen=True)
+class UpgradePlan:
+    """What would unblock ``version``: the steps, and whether every step is possible."""
+
+    version: str
+    steps: tuple[PlanStep, ...]
+    possible: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"version", "steps": [...], "possible"}``."""
+        return {
+            "version": self.version,
+            "steps": [s.to_dict() for s in self.steps],
+            "possible": self.possible,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """For one deployment and one module: adoptable versions (newest first), the newest
+    release the deployment could be offered, every blocked release, and an upgrade plan for
+    the newest release when it is blocked."""
+
+    module: str
+    adoptable: tuple[str, ...]
+    newest: str | None
+    blocked: tuple[Blocked, ...]
+    upgrade_plan: UpgradePlan | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"module", "adoptable", "newest", "blocked", "upgradePlan"}``."""
+        return {
+            "module": self.module,
+            "adoptable": list(self.adoptable),
+            "newest": self.newest,
+            "blocked": [b.to_dict() for b in self.blocked],
+            "upgradePlan": None if self.upgrade_plan is None else self.upgrade_plan.to_dict(),
+        }
+
+    def reasons_for(self, version: str) -> tuple[Reason, ...]:
+        """The reasons that block ``version`` (empty when it is adoptable or unknown)."""
+        for blocked in self.blocked:
+            if blocked.version == version:
+                return blocked.reasons
+        return ()
+
+
+@dataclass(frozen=True)
+class ModuleUpdate:
+    """What happens to one installed module when a component changes."""
+
+    module: str
+    installed: str
+    status: Literal["ok", "update", "blocked"]
+    lowest: str | None = None
+    newest: str | None = None
+    reasons: tuple[Reason, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"module", "installed", "status", "lowest"?, "newest"?, "reasons"?}``."""
+        out: dict[str, Any] = {
+            "module": self.module,
+            "installed": self.installed,
+            "status": self.status,
+        }
+        if self.status == "update":
+            out["lowest"] = self.lowest
+            out["newest"] = self.newest
+        if self.status == "blocked":
+            out["reasons"] = [r.to_dict() for r in self.reasons]
+        return out
+
+
+@dataclass(frozen=True)
+class ComponentUpgradeReport:
+    """The effect of changing ``component`` from ``from_version`` to ``to`` on the installed
+    modules: ``ok`` ones keep working, ``update`` ones need another version, ``blocked`` ones
+    have no compatible release."""
+
+    component: str
+    from_version: str | None
+    to: str
+    modules: tuple[ModuleUpdate, ...]
+
+    @property
+    def ok(self) -> tuple[ModuleUpdate, ...]:
+        return tuple(m for m in self.modules if m.status == "ok")
+
+    @property
+    def update(self) -> tuple[ModuleUpdate, ...]:
+        return tuple(m for m in self.modules if m.status == "update")
+
+    @property
+    def blocked(self) -> tuple[ModuleUpdate, ...]:
+        return tuple(m for m in self.modules if m.status == "blocked")
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"component", "from", "to", "ok": [...], "update": [...], "blocked": [...]}``."""
+        return {
+            "component": self.component,
+            "from": self.from_version,
+            "to": self.to,
+            "ok": [m.to_dict() for m in self.ok],
+            "update": [m.to_dict() for m in self.update],
+            "blocked": [m.to_dict() for m in self.blocked],
+        }

@@ -1,0 +1,361 @@
+"""Verdicts: for a deployment and a module, which releases are adoptable and why the others are
+not (DESIGN §4), plus an upgrade plan for the newest release when it is blocked.
+
+``Evaluator`` indexes a catalog once and shares work: the answer for a module depends only on
+the part of a deployment that the module's releases (and their dependencies) read, so
+deployments that agree on that part share one ``Verdict`` object.
+
+Definitions decided here:
+- ``newest`` is the highest release the deployment could ever be offered: not yanked, and no
+  prerelease unless the deployment follows prereleases.  None when there is none.
+- ``blocked`` lists every release that is not adoptable, newest first, with all its reasons
+  (rule 4 is checked even when rules 1-3 already block, so the list is complete).
+- The upgrade plan is computed for ``newest`` when it is blocked; otherwise it is None.
+- For rule 4 the modules the deployment runs are kept at their installed version (which must
+  itself be adoptable by rules 1-3) unless ``allow_upgrades``.  The release's own module is
+  pinned to the release.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from packaging.version import Version
+
+from registry.compat.model import (
+    Blocked,
+    Catalog,
+    Channel,
+    ComponentState,
+    DeploymentState,
+    Policy,
+    Reason,
+    Release,
+    Verdict,
+)
+from registry.compat.plan import plan_release
+from registry.compat.resolver import Resolution, resolve_dependencies
+from registry.compat.rules import (
+    component_reasons,
+    effective_licenses,
+    license_reasons,
+    state_reasons,
+)
+
+__all__ = ["Evaluator", "affected_modules", "evaluate", "evaluate_many"]
+
+_EnvKey = tuple[tuple[ComponentState, ...], Channel, frozenset[str] | None]
+
+
+def evaluate(
+    deployment: DeploymentState,
+    catalog: Catalog,
+    policy: Policy,
+    modules: Iterable[str] | None = None,
+    allow_upgrades: bool = False,
+) -> dict[str, Verdict]:
+    """Verdicts of ``deployment`` for ``modules`` (default: every module of the catalog)."""
+    return Evaluator(catalog, policy).evaluate(deployment, modules, allow_upgrades)
+
+
+def evaluate_many(
+    deployments: Sequence[DeploymentState],
+    catalog: Catalog,
+    policy: Policy,
+    modules: Iterable[str] | None = None,
+    allow_upgrades: bool = False,
+) -> list[dict[str, Verdict]]:
+    """Verdicts for many deployments at once (the full matrix), sharing work between them."""
+    return Evaluator(catalog, policy).evaluate_many(deployments, modules, allow_upgrades)
+
+
+def affected_modules(catalog: Catalog, changed: Iterable[str]) -> frozenset[str]:
+    """The modules whose verdicts can change when releases of ``changed`` modules change:
+    those modules and every module that depends on them, transitively.  A caller that caches
+    verdicts per deployment re-evaluates only these after a new release or a yank."""
+    dependents: dict[str, set[str]] = {}
+    for slug, releases in catalog.releases.items():
+        for release in releases:
+            for requirement in release.depends_on:
+                dependents.setdefault(requirement.module, set()).add(slug)
+    result = set(changed)
+    todo = list(result)
+    while todo:
+        for parent in dependents.get(todo.pop(), ()):
+            if parent not in result:
+                result.add(parent)
+                todo.append(parent)
+    return frozenset(result)
+
+
+@dataclass(frozen=True)
+class _ModuleIndex:
+    """What the engine precomputes per module."""
+
+    slug: str
+    releases: tuple[Release, ...]  # newest first
+    closure: tuple[str, ...]  # modules reachable through dependencies, without itself
+    components: tuple[str, ...]  # components read by it and its closure
+    capabilities: Mapping[str, frozenset[str]]  # capabilities read, per component
+
+
+@dataclass
+class _Env:
+    """The part of a deployment that rules 1-3 read, with per-environment caches."""
+
+    key: _EnvKey
+    deployment: DeploymentState  # without installed modules: those are no part of the key
+    base: dict[int, tuple[Reason, ...]] = field(default_factory=dict)
+    candidates: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
+    shared: dict[str, Verdict] | None = None  # verdicts of modules without dependencies
+
+
+class Evaluator:
+    """Evaluates deployments against one catalog and policy, caching shared work.
+
+    Build one per catalog version and reuse it: it is cheap to keep and answers repeated and
+    similar deployments from its caches.
+    """
+
+    def __init__(self, catalog: Catalog, policy: Policy) -> None:
+        self.catalog = catalog
+        self.policy = policy
+        self._index = _build_index(catalog)
+        self._release_ids = {
+            id(r): n for n, r in enumerate(r for m in self._index.values() for r in m.releases)
+        }
+        self._by_version = {
+            (r.module, r.version): r for m in self._index.values() for r in m.releases
+        }
+        self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
+        self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
+        self._envs: dict[_EnvKey, _Env] = {}
+        self._verdicts: dict[tuple[object, ...], Verdict] = {}
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        """Every module slug of the catalog."""
+        return tuple(self._index)
+
+    def evaluate(
+        self,
+        deployment: DeploymentState,
+        modules: Iterable[str] | None = None,
+        allow_upgrades: bool = False,
+    ) -> dict[str, Verdict]:
+        """Verdicts of ``deployment`` for ``modules`` (default: all); unknown slugs are
+        skipped."""
+        env = self._env(deployment)
+        installed = dict(deployment.modules)
+        if modules is None:
+            result = dict(self._shared(env))
+            slugs: Iterable[str] = self._with_deps
+        else:
+            result = {}
+            slugs = [s for s in modules if s in self._index]
+        for slug in slugs:
+            result[slug] = self._verdict(env, slug, installed, allow_upgrades)
+        return result
+
+    def evaluate_many(
+        self,
+        deployments: Sequence[DeploymentState],
+        modules: Iterable[str] | None = None,
+        allow_upgrades: bool = False,
+    ) -> list[dict[str, Verdict]]:
+        """``evaluate`` for each deployment, in order; identical deployments share work."""
+        wanted = None if modules is None else tuple(modules)
+        done: dict[DeploymentState, dict[str, Verdict]] = {}
+        results = []
+        for deployment in deployments:
+            known = done.get(deployment)
+            if known is None:
+                known = done[deployment] = self.evaluate(deployment, wanted, allow_upgrades)
+            results.append(dict(known))
+        return results
+
+    def release_reasons(
+        self, release: Release, deployment: DeploymentState, allow_upgrades: bool = False
+    ) -> tuple[Reason, ...]:
+        """Every reason (rules 1-4) blocking ``release`` of the catalog in ``deployment``."""
+        env = self._env(deployment)
+        reasons = self._base(env, release)
+        if release.depends_on:
+            installed = dict(deployment.modules)
+            reasons += self._resolve(env, release, installed, allow_upgrades).reasons
+        return reasons
+
+    def resolve_for_plan(self, deployment: DeploymentState, release: Release) -> Resolution:
+        """Resolve ``release``'s dependencies with upgrades allowed, preferring each module's
+        installed version, then the lowest adoptable one."""
+        env = self._env(deployment)
+        installed = dict(deployment.modules)
+
+        def candidates(slug: str) -> tuple[Release, ...]:
+            allowed = self._candidates(env, slug, None)
+            current = [r for r in allowed if r.version == installed.get(slug)]
+            rest = sorted(
+                (r for r in allowed if r.version != installed.get(slug)),
+                key=lambda r: Version(r.version),
+            )
+            return (*current, *rest)
+
+        return resolve_dependencies(release, candidates, installed.get)
+
+    def _env(self, deployment: DeploymentState) -> _Env:
+        key: _EnvKey = (
+            deployment.components,
+            deployment.channel,
+            effective_licenses(deployment, self.policy),
+        )
+        env = self._envs.get(key)
+        if env is None:
+            env = self._envs[key] = _Env(key, replace(deployment, modules=()))
+        return env
+
+    def _shared(self, env: _Env) -> dict[str, Verdict]:
+        if env.shared is None:
+            env.shared = {slug: self._verdict(env, slug, {}, False) for slug in self._no_deps}
+        return env.shared
+
+    def _verdict(
+        self, env: _Env, slug: str, installed: Mapping[str, str], allow_upgrades: bool
+    ) -> Verdict:
+        index = self._index[slug]
+        key = (slug, *self._projection(env, index, installed, allow_upgrades))
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = self._compute(env, index, installed, allow_upgrades)
+        return verdict
+
+    def _projection(
+        self, env: _Env, index: _ModuleIndex, installed: Mapping[str, str], allow_upgrades: bool
+    ) -> tuple[object, ...]:
+        """The inputs a module's verdict depends on: equal projections, equal verdicts."""
+        deployment = env.deployment
+        states: list[tuple[str | None, str | None, frozenset[str]] | None] = []
+        for name in index.components:
+            state = deployment.component(name)
+            if state is None:
+                states.append(None)
+            else:
+                seen = state.capabilities & index.capabilities.get(name, frozenset())
+                states.append((state.version, state.commit, seen))
+        return (
+            tuple(states),
+            deployment.channel,
+            env.key[2],
+            tuple(installed.get(m) for m in index.closure),
+            allow_upgrades and bool(index.closure),
+        )
+
+    def _compute(
+        self, env: _Env, index: _ModuleIndex, installed: Mapping[str, str], allow_upgrades: bool
+    ) -> Verdict:
+        adoptable: list[str] = []
+        blocked: list[Blocked] = []
+        newest: Release | None = None
+        newest_reasons: tuple[Reason, ...] = ()
+        for release in index.releases:
+            reasons = self._base(env, release)
+            if release.depends_on:
+                reasons += self._resolve(env, release, installed, allow_upgrades).reasons
+            if reasons:
+                blocked.append(Blocked(release.version, reasons))
+            else:
+                adoptable.append(release.version)
+            if newest is None and _offered(release, env.deployment.channel):
+                newest, newest_reasons = release, reasons
+        plan = None
+        if newest is not None and newest_reasons:
+            deployment = replace(env.deployment, modules=tuple(sorted(installed.items())))
+            plan = plan_release(
+                newest, newest_reasons, deployment, self.catalog, self.resolve_for_plan
+            )
+        return Verdict(
+            module=index.slug,
+            adoptable=tuple(adoptable),
+            newest=None if newest is None else newest.version,
+            blocked=tuple(blocked),
+            upgrade_plan=plan,
+        )
+
+    def _base(self, env: _Env, release: Release) -> tuple[Reason, ...]:
+        """Rules 1-3, cached per environment and release."""
+        release_id = self._release_ids.get(id(release))
+        if release_id is not None and release_id in env.base:
+            return env.base[release_id]
+        deployment = env.deployment
+        reasons = state_reasons(release, deployment.channel)
+        for requirement in release.requires:
+            reasons += component_reasons(requirement, deployment.component(requirement.component))
+        reasons += license_reasons(release.license, env.key[2], self.policy.require_known_license)
+        if release_id is not None:
+            env.base[release_id] = reasons
+        return reasons
+
+    def _candidates(self, env: _Env, slug: str, pinned: str | None) -> tuple[Release, ...]:
+        """Releases of ``slug`` adoptable by rules 1-3 (only ``pinned`` when given)."""
+        key = (slug, pinned)
+        found = env.candidates.get(key)
+        if found is None:
+            releases = self._index[slug].releases if slug in self._index else ()
+            found = tuple(
+                r
+                for r in releases
+                if (pinned is None or r.version == pinned) and not self._base(env, r)
+            )
+            env.candidates[key] = found
+        return found
+
+    def _resolve(
+        self, env: _Env, release: Release, installed: Mapping[str, str], allow_upgrades: bool
+    ) -> Resolution:
+        def candidates(slug: str) -> tuple[Release, ...]:
+            pinned = None if allow_upgrades else installed.get(slug)
+            return self._candidates(env, slug, pinned)
+
+        return resolve_dependencies(release, candidates, installed.get)
+
+
+def _offered(release: Release, channel: Channel) -> bool:
+    return not release.yanked and (channel == "prerelease" or not release.prerelease)
+
+
+def _build_index(catalog: Catalog) -> dict[str, _ModuleIndex]:
+    direct: dict[str, set[str]] = {
+        slug: {req.module for r in releases for req in r.depends_on}
+        for slug, releases in catalog.releases.items()
+    }
+    index = {}
+    for slug, releases in catalog.releases.items():
+        closure = _closure(slug, direct)
+        readers = [slug, *closure]
+        every = [r for m in readers for r in catalog.releases.get(m, ())]
+        capabilities: dict[str, set[str]] = {}
+        for release in every:
+            for requirement in release.requires:
+                capabilities.setdefault(requirement.component, set()).update(
+                    requirement.capabilities
+                )
+        index[slug] = _ModuleIndex(
+            slug=slug,
+            releases=tuple(sorted(releases, key=lambda r: Version(r.version), reverse=True)),
+            closure=tuple(sorted(closure)),
+            components=tuple(sorted(capabilities)),
+            capabilities={name: frozenset(caps) for name, caps in capabilities.items()},
+        )
+    return index
+
+
+def _closure(slug: str, direct: Mapping[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(direct.get(slug, ()))
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(direct.get(module, ()))
+    seen.discard(slug)
+    return seen
