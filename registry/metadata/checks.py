@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from license_expression import Licensing, get_spdx_licensing
+from license_expression import ExpressionError, Licensing, get_spdx_licensing
 
 from registry.compat.ranges import InvalidRange, parse_range
 
@@ -28,7 +28,13 @@ def license_error(expression: str) -> str | None:
     """Why ``expression`` is no valid SPDX license expression, or None when it is valid."""
     if not expression.strip():
         return "empty license expression"
-    info = spdx_licensing().validate(expression)
+    try:
+        info = spdx_licensing().validate(expression)
+    except (ExpressionError, AttributeError) as exc:
+        # license_expression's validate() itself fails on some syntax errors ("MIT AND"):
+        # it reads an attribute that only some of its ExpressionErrors carry.
+        cause = exc.__context__ if isinstance(exc, AttributeError) and exc.__context__ else exc
+        return f"invalid SPDX license expression {expression!r}: {cause}"
     if not info.errors:
         return None
     unknown = [s for s in info.invalid_symbols if s and not s.startswith(_CUSTOM_LICENSE_PREFIXES)]
