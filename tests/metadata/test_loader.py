@@ -2,7 +2,6 @@ from pathlib import Path
 
 import pytest
 
-from registry.metadata import loader
 from registry.metadata.loader import (
     MAX_FILE_BYTES,
     Document,

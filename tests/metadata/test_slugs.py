@@ -1,7 +1,6 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import pytest
 
 from registry.metadata.slugs import is_valid_slug, normalize_slug
 
