@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from datetime import date as date_type
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -159,9 +160,9 @@ def check_module(where: str, path: str, data: Any) -> list[dict[str, Any]]:
     slug = data.get("slug")
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
         problems.append(_problem(where, f"{path}.slug", f"invalid slug {slug!r}"))
-    if data.get("kind", "standalone") not in KINDS:
+    if (data.get("kind") or "standalone") not in KINDS:
         problems.append(_problem(where, f"{path}.kind", "must be in-app or standalone"))
-    if data.get("developmentStatus", "concept") not in STATUSES:
+    if (data.get("developmentStatus") or "concept") not in STATUSES:
         problems.append(
             _problem(where, f"{path}.developmentStatus", f"must be one of {sorted(STATUSES)}")
         )
@@ -186,6 +187,10 @@ def _check_release(where: str, path: str, release: dict[str, Any]) -> list[dict[
     parsed = parse_tag(str(release.get("version") or ""))
     if not isinstance(parsed, TagVersion):
         problems.append(_problem(where, f"{path}.version", f"not a version: {release.get('version')!r}"))
+    try:
+        _date(release.get("date"))
+    except ValueError as error:
+        problems.append(_problem(where, f"{path}.date", str(error)))
     for name, req in (release.get("requires") or {}).items():
         raw = req.get("range") if isinstance(req, dict) else req
         problems += _check_range(where, f"{path}.requires.{name}", raw)
@@ -455,9 +460,19 @@ def _text(value: Any, lang: str) -> str:
 
 
 def _date(value: Any) -> datetime | None:
+    """A timestamp with zone; a plain date (publiccode's releaseDate) is midnight UTC."""
     if value is None or isinstance(value, datetime):
         return value
-    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if isinstance(value, date_type):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    text_value = str(value)
+    try:
+        if len(text_value) == 10:
+            day = date_type.fromisoformat(text_value)
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        parsed = datetime.fromisoformat(text_value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 time: {value!r}") from None
     if parsed.tzinfo is None:
         raise ValueError(f"timestamp without time zone: {value!r}")
     return parsed
