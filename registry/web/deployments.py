@@ -1,7 +1,106 @@
-"""Routes of the deployments blueprint (see README)."""
+"""Deployments API (DESIGN §5): CRUD of deployments and their compatibility answers."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from datetime import datetime
+from typing import Any
 
-deployments = Blueprint("deployments", __name__)
+from flask import Blueprint, Response, request
+
+from registry.errors import InvalidInput
+from registry.models import Deployment
+from registry.serialize import deployment_dict
+from registry.services import deployments as service
+from registry.services.events import data_versions
+from registry.web.auth import current_principal, require, require_principal
+from registry.web.common import get_session, int_arg, json_response
+
+deployments = Blueprint("deployments", __name__, url_prefix="/api/v1")
+
+
+@deployments.get("/deployments")
+def list_deployments() -> Response:
+    page = service.list_deployments(
+        get_session(),
+        current_principal(),
+        state=request.args.get("state") or None,
+        limit=int_arg("limit", 50, 1, 500),
+        offset=int_arg("offset", 0, 0, 10**9),
+    )
+    body = {
+        "items": [deployment_dict(d) for d in page.items],
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+    return json_response(body, last_modified=_changed_at("deployments"))
+
+
+@deployments.post("/deployments")
+def create_deployment() -> Response:
+    principal = require_principal()
+    require(principal.may_create_deployment(), "this token may not register deployments")
+    session = get_session()
+    created = service.create_deployment(session, _json_body(), principal)
+    session.commit()
+    response = json_response(deployment_dict(created), status=201)
+    response.headers["Location"] = f"/api/v1/deployments/{created.id}"
+    return response
+
+
+@deployments.get("/deployments/<int:deployment_id>")
+def get_deployment(deployment_id: int) -> Response:
+    found = service.get_deployment(get_session(), deployment_id, current_principal())
+    return json_response(deployment_dict(found), last_modified=found.updated_at)
+
+
+@deployments.put("/deployments/<int:deployment_id>")
+def update_deployment(deployment_id: int) -> Response:
+    session = get_session()
+    _writable(deployment_id)
+    updated = service.update_deployment(session, deployment_id, _json_body())
+    session.commit()
+    return json_response(deployment_dict(updated))
+
+
+@deployments.delete("/deployments/<int:deployment_id>")
+def delete_deployment(deployment_id: int) -> Response:
+    session = get_session()
+    _writable(deployment_id)
+    service.delete_deployment(session, deployment_id)
+    session.commit()
+    return Response(status=204)
+
+
+def _writable(deployment_id: int) -> Deployment:
+    """The deployment if the caller may write it: 401 without a token, 404 when the caller
+    cannot see it, 403 when it may see but not write it."""
+    principal = require_principal()
+    found = service.get_deployment(get_session(), deployment_id, principal)
+    require(
+        principal.may_write_deployment(deployment_id),
+        f"this token may not change deployment {deployment_id}",
+    )
+    return found
+
+
+def _json_body() -> Any:
+    """The request body as parsed JSON, or InvalidInput saying why it is none."""
+    raw = request.get_data(cache=True, as_text=True)
+    if not raw.strip():
+        raise InvalidInput(
+            "the body must be a deployment document as JSON",
+            [{"field": "", "message": "empty body"}],
+        )
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(
+            "the body is not valid JSON",
+            [{"field": "", "line": error.lineno, "column": error.colno, "message": error.msg}],
+        ) from None
+
+
+def _changed_at(scope: str) -> datetime | None:
+    return data_versions(get_session())[scope][1]

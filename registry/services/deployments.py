@@ -1,0 +1,176 @@
+"""Deployments: register, edit, remove and read a municipality's installation.
+
+A deployment is stored as its validated deployment document (DESIGN §3) plus key columns.
+Validation reports every problem at once and nothing is stored when there is any. Private
+deployments are visible only to admins and to the deployment's own token.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import false, func, or_, select
+from sqlalchemy.orm import Session
+
+from registry.errors import InvalidInput, NotFound
+from registry.metadata.deployment import deployment_from_document
+from registry.metadata.loader import Document
+from registry.models import ApiToken, Deployment
+from registry.services.events import bump, record_event
+from registry.services.tokens import Principal
+
+log = logging.getLogger(__name__)
+
+ADDED = "deployment-added"
+OPTIONS_CHANGED = "deployment-options-changed"
+REMOVED = "deployment-removed"
+
+
+@dataclass(frozen=True)
+class DeploymentPage:
+    """One page of deployments the caller may see."""
+
+    items: list[Deployment]
+    total: int
+    limit: int
+    offset: int
+
+
+def validated_document(data: Any, filename: str = "<request>") -> dict[str, Any]:
+    """The deployment document ``data`` after validation; InvalidInput listing every problem."""
+    document, problems = deployment_from_document(Document(filename, data))
+    if problems or document is None:
+        raise InvalidInput(
+            f"the deployment document has {len(problems)} problem(s)",
+            problems,
+        )
+    return document
+
+
+def is_visible(deployment: Deployment, principal: Principal | None) -> bool:
+    """Whether ``principal`` (None: anonymous) may see ``deployment``."""
+    if deployment.visibility != "private":
+        return True
+    if principal is None:
+        return False
+    return principal.is_admin or principal.deployment_id == deployment.id
+
+
+def get_deployment(
+    session: Session, deployment_id: int, principal: Principal | None = None
+) -> Deployment:
+    """The deployment, or NotFound when it does not exist or the caller may not see it."""
+    deployment = session.get(Deployment, deployment_id)
+    # An invisible private deployment answers exactly like a missing one: no existence leak.
+    if deployment is None or not is_visible(deployment, principal):
+        raise NotFound(f"no deployment {deployment_id}", [{"field": "id", "value": deployment_id}])
+    return deployment
+
+
+def list_deployments(
+    session: Session,
+    principal: Principal | None = None,
+    *,
+    state: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> DeploymentPage:
+    """The deployments ``principal`` may see, by id, one page of them."""
+    query = select(Deployment)
+    if principal is None or not principal.is_admin:
+        own = (
+            Deployment.id == principal.deployment_id
+            if principal is not None and principal.deployment_id is not None
+            else false()
+        )
+        query = query.where(or_(Deployment.visibility != "private", own))
+    if state:
+        query = query.where(Deployment.state == state)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(query.order_by(Deployment.id).limit(limit).offset(offset)).all()
+    return DeploymentPage(list(items), total, limit, offset)
+
+
+def create_deployment(
+    session: Session,
+    data: Any,
+    principal: Principal | None = None,
+    *,
+    filename: str = "<request>",
+) -> Deployment:
+    """Validate and store a new deployment; record the event and mark deployments changed.
+
+    A deployment token not yet bound to a deployment becomes the token of the one it creates,
+    so the municipality that registered it can edit it afterwards.
+    """
+    document = validated_document(data, filename)
+    deployment = Deployment(document=document)
+    _assign_columns(deployment, document)
+    session.add(deployment)
+    session.flush()
+    if principal is not None and principal.role == "deployment" and principal.deployment_id is None:
+        token = session.get(ApiToken, principal.token_id)
+        if token is not None:
+            token.deployment_id = deployment.id
+    record_event(session, ADDED, deployment=deployment.id, data=_event_data(deployment, []))
+    bump(session, "deployments")
+    log.info("deployment %s registered", deployment.id)
+    return deployment
+
+
+def update_deployment(
+    session: Session, deployment_id: int, data: Any, *, filename: str = "<request>"
+) -> Deployment:
+    """Replace a deployment's document; records which options changed (if any)."""
+    deployment = session.get(Deployment, deployment_id)
+    if deployment is None:
+        raise NotFound(f"no deployment {deployment_id}", [{"field": "id", "value": deployment_id}])
+    document = validated_document(data, filename)
+    changed = changed_keys(deployment.document or {}, document)
+    if not changed:
+        return deployment
+    deployment.document = document
+    _assign_columns(deployment, document)
+    session.flush()
+    record_event(
+        session, OPTIONS_CHANGED, deployment=deployment.id, data=_event_data(deployment, changed)
+    )
+    bump(session, "deployments")
+    return deployment
+
+
+def delete_deployment(session: Session, deployment_id: int) -> None:
+    """Remove a deployment (its tokens stop matching anything)."""
+    deployment = session.get(Deployment, deployment_id)
+    if deployment is None:
+        raise NotFound(f"no deployment {deployment_id}", [{"field": "id", "value": deployment_id}])
+    data = _event_data(deployment, [])
+    session.delete(deployment)
+    session.flush()
+    record_event(session, REMOVED, deployment=deployment_id, data=data)
+    bump(session, "deployments")
+
+
+def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Top-level keys whose value differs between two documents, sorted."""
+    return sorted(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+
+
+def _assign_columns(deployment: Deployment, document: dict[str, Any]) -> None:
+    deployment.name = document["name"]
+    deployment.ags = document.get("ags")
+    deployment.state = document.get("state")
+    deployment.visibility = document.get("visibility") or "public"
+    deployment.channel = document.get("channel") or "stable"
+
+
+def _event_data(deployment: Deployment, changed: list[str]) -> dict[str, Any]:
+    # Feeds are public: a private deployment's event names neither it nor its options.
+    if deployment.visibility == "private":
+        return {"visibility": "private"}
+    data: dict[str, Any] = {"name": deployment.name, "visibility": deployment.visibility}
+    if changed:
+        data["changed"] = changed
+    return data
