@@ -2,33 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
+from registry.errors import InvalidInput
+from registry.models import CrawlRequest, Module
 from registry.serialize import (
     component_dict,
     component_version_dict,
+    iso,
     module_dict,
     release_dict,
     sorted_releases,
     sorted_versions,
 )
-from registry.services import catalog
-from registry.services.events import data_versions
-from registry.web.common import get_session, int_arg, json_response
+from registry.services import catalog, modules
+from registry.web import security
+from registry.web.auth import require, require_principal
+from registry.web.caching import cached_json
+from registry.web.common import get_session, get_settings, int_arg, json_response
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+api.record_once(lambda state: security.init_app(state.app))
 
-
-def _catalog_changed_at():  # type: ignore[no-untyped-def]
-    return data_versions(get_session())["catalog"][1]
+CATALOG = ("catalog",)
 
 
 @api.get("/modules")
-def modules() -> Response:
+def list_modules() -> Response:
     limit = int_arg("limit", 50, 1, 500)
     offset = int_arg("offset", 0, 0, 10**9)
+    return cached_json(CATALOG, lambda: _module_page(limit, offset))
+
+
+def _module_page(limit: int, offset: int) -> dict[str, Any]:
     page = catalog.list_modules(
         get_session(),
         q=request.args.get("q", ""),
@@ -37,17 +46,23 @@ def modules() -> Response:
         limit=limit,
         offset=offset,
     )
-    items = []
-    for module in page.items:
-        item = module_dict(module)
-        newest = catalog.newest_release(module)
-        item["newest"] = newest.version if newest else None
-        item["releaseCount"] = len(module.releases)
-        items.append(item)
-    body = {"items": items, "total": page.total, "limit": page.limit, "offset": page.offset}
+    body: dict[str, Any] = {
+        "items": [_module_summary(m) for m in page.items],
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
     if page.offset + page.limit < page.total:
         body["next"] = _page_url(page.offset + page.limit, page.limit)
-    return json_response(body, last_modified=_catalog_changed_at())
+    return body
+
+
+def _module_summary(module: Module) -> dict[str, Any]:
+    item = module_dict(module)
+    newest = catalog.newest_release(module)
+    item["newest"] = newest.version if newest else None
+    item["releaseCount"] = len(module.releases)
+    return item
 
 
 def _page_url(offset: int, limit: int) -> str:
@@ -56,37 +71,86 @@ def _page_url(offset: int, limit: int) -> str:
     return f"{request.path}?{urlencode(args)}"
 
 
+@api.post("/modules")
+def register_module() -> Response:
+    principal = require_principal()
+    require(principal.may_register_modules(), "only publisher or admin tokens register modules")
+    session = get_session()
+    registration = modules.register_module(session, json_body(), forges=get_settings().crawl.forges)
+    session.commit()
+    body = _module_summary(registration.module)
+    body["crawl"] = crawl_dict(registration.crawl)
+    response = json_response(body, status=201)
+    response.headers["Location"] = f"/api/v1/modules/{registration.module.slug}"
+    return response
+
+
+@api.post("/modules/<slug>/crawl")
+def crawl_module(slug: str) -> Response:
+    principal = require_principal()
+    session = get_session()
+    found = catalog.get_module(session, slug)
+    require(principal.may_write_module(slug), f"this token may not crawl module {slug!r}")
+    crawl = modules.queue_module_crawl(session, found, f"requested for module {slug} by API")
+    session.commit()
+    return json_response({"module": slug, "crawl": crawl_dict(crawl)}, status=202)
+
+
+def crawl_dict(crawl: CrawlRequest) -> dict[str, Any]:
+    return {
+        "id": crawl.id,
+        "repository": crawl.repository,
+        "reason": crawl.reason,
+        "requestedAt": iso(crawl.requested_at),
+        "doneAt": iso(crawl.done_at),
+    }
+
+
+def json_body() -> Any:
+    """The request's JSON body; InvalidInput when it is missing or not JSON."""
+    data = request.get_json(silent=True)
+    if data is None:
+        raise InvalidInput(
+            "the body must be JSON (Content-Type: application/json)",
+            [{"field": "", "message": "missing or invalid JSON"}],
+        )
+    return data
+
+
 @api.get("/modules/<slug>")
-def module(slug: str) -> Response:
-    found = catalog.get_module(get_session(), slug)
-    body = module_dict(found)
-    newest = catalog.newest_release(found)
-    body["newest"] = newest.version if newest else None
-    body["releaseCount"] = len(found.releases)
-    return json_response(body, last_modified=_catalog_changed_at())
+def get_module(slug: str) -> Response:
+    return cached_json(CATALOG, lambda: _module_summary(catalog.get_module(get_session(), slug)))
 
 
 @api.get("/modules/<slug>/releases")
 def module_releases(slug: str) -> Response:
-    found = catalog.get_module(get_session(), slug)
-    items = [release_dict(r) for r in sorted_releases(found.releases)]
-    return json_response({"module": slug, "items": items}, last_modified=_catalog_changed_at())
+    def build() -> dict[str, Any]:
+        found = catalog.get_module(get_session(), slug)
+        return {"module": slug, "items": [release_dict(r) for r in sorted_releases(found.releases)]}
+
+    return cached_json(CATALOG, build)
 
 
 @api.get("/components")
-def components() -> Response:
-    items = []
-    for component in catalog.list_components(get_session()):
-        item = component_dict(component, with_versions=False)
-        item["versionCount"] = len(component.versions)
-        newest = sorted_versions(component.versions)
-        item["newest"] = newest[0].version if newest else None
-        items.append(item)
-    return json_response({"items": items}, last_modified=_catalog_changed_at())
+def list_components() -> Response:
+    def build() -> dict[str, Any]:
+        items = []
+        for component in catalog.list_components(get_session()):
+            item = component_dict(component, with_versions=False)
+            item["versionCount"] = len(component.versions)
+            newest = sorted_versions(component.versions)
+            item["newest"] = newest[0].version if newest else None
+            items.append(item)
+        return {"items": items}
+
+    return cached_json(CATALOG, build)
 
 
 @api.get("/components/<name>/versions")
 def component_versions(name: str) -> Response:
-    component = catalog.get_component(get_session(), name)
-    items = [component_version_dict(v) for v in sorted_versions(component.versions)]
-    return json_response({"component": name, "items": items}, last_modified=_catalog_changed_at())
+    def build() -> dict[str, Any]:
+        component = catalog.get_component(get_session(), name)
+        items = [component_version_dict(v) for v in sorted_versions(component.versions)]
+        return {"component": name, "items": items}
+
+    return cached_json(CATALOG, build)

@@ -1,7 +1,91 @@
-"""Routes of the badges blueprint (see README)."""
+"""Shields-style SVG badges: ``/badges/<slug>.svg`` shows the newest version and its app range."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from html import escape
+
+from flask import Blueprint, Response
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from registry.models import Module
+from registry.services.catalog import newest_release
+from registry.web.caching import bytes_entry, current_versions, entry_response, response_cache
+from registry.web.common import get_session
 
 badges = Blueprint("badges", __name__)
+
+LABEL = "SVA"
+GREEN = "#2e7d32"
+BLUE = "#1565c0"
+ORANGE = "#b35900"
+GREY = "#6e6e6e"
+LABEL_COLOUR = "#444"
+#: Browsers and shields.io revalidate badges every few minutes; READMEs embed them a lot.
+CACHE_CONTROL = "public, max-age=300"
+SVG_MIMETYPE = "image/svg+xml"
+
+
+@badges.get("/badges/<slug>.svg")
+def badge(slug: str) -> Response:
+    key = ("badge", slug, current_versions()["catalog"][0])
+    cache = response_cache()
+    entry = cache.get(key)
+    if entry is None:
+        message, colour, found = badge_message(slug)
+        svg = render_badge(LABEL, message, colour).encode()
+        changed_at = current_versions()["catalog"][1]
+        entry = bytes_entry(svg, changed_at, SVG_MIMETYPE, status=200 if found else 404)
+        cache.put(key, entry)
+    return entry_response(entry, cache_control=CACHE_CONTROL)
+
+
+def badge_message(slug: str) -> tuple[str, str, bool]:
+    """The badge text and colour for a module, and whether the module exists."""
+    module = get_session().scalar(
+        select(Module).where(Module.slug == slug).options(selectinload(Module.releases))
+    )
+    if module is None or module.hidden:
+        return "not found", GREY, False
+    release = newest_release(module)
+    if release is None:
+        return "no release", BLUE, True
+    app_range = (release.requires or {}).get("app") or {}
+    text = release.version
+    if app_range.get("range") or app_range.get("normalized"):
+        text += f" | app {app_range.get('range') or app_range.get('normalized')}"
+    colour = ORANGE if module.deprecated or module.archived or module.gone else GREEN
+    return text, colour, True
+
+
+def text_width(text: str) -> int:
+    """Approximate width in pixels of ``text`` in 11px Verdana (what shields.io measures)."""
+    narrow, wide = set("ijlt.,:;|!'()[] "), set("mwMW@%")
+    width = 0.0
+    for char in text:
+        width += 3.5 if char in narrow else 10.0 if char in wide else 7.0
+    return int(width + 0.5)
+
+
+def render_badge(label: str, message: str, colour: str) -> str:
+    """A flat two-part badge; both texts are XML-escaped."""
+    left = text_width(label) + 12
+    right = text_width(message) + 12
+    total = left + right
+    label_x, message_x = left * 5, (left + right / 2) * 10
+    title = escape(f"{label}: {message}")
+    label_text, message_text = escape(label), escape(message)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" role="img" '
+        f'aria-label="{title}"><title>{title}</title>'
+        f'<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" '
+        f'stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>'
+        f'<clipPath id="r"><rect width="{total}" height="20" rx="3" fill="#fff"/></clipPath>'
+        f'<g clip-path="url(#r)"><rect width="{left}" height="20" fill="{LABEL_COLOUR}"/>'
+        f'<rect x="{left}" width="{right}" height="20" fill="{colour}"/>'
+        f'<rect width="{total}" height="20" fill="url(#s)"/></g>'
+        f'<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" '
+        f'font-size="110">'
+        f'<text x="{label_x}" y="140" transform="scale(.1)">{label_text}</text>'
+        f'<text x="{message_x:.0f}" y="140" transform="scale(.1)">{message_text}</text></g></svg>'
+    )

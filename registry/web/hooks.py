@@ -1,7 +1,95 @@
-"""Routes of the hooks blueprint (see README)."""
+"""GitHub webhook: a signed delivery queues a crawl of the repository it is about."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
+import hmac
+import json
+import logging
+from typing import Any
+from urllib.parse import parse_qs
+
+from flask import Blueprint, Response, request
+
+from registry.errors import InvalidInput, Unauthorized
+from registry.services.crawl_queue import enqueue_crawl, known_repositories
+from registry.web.common import get_session, get_settings, json_response
+
+log = logging.getLogger(__name__)
 
 hooks = Blueprint("hooks", __name__)
+
+#: Events that can change what a crawl finds (tags, releases, metadata, the repository itself).
+CRAWL_EVENTS = ("release", "create", "push", "repository")
+
+
+@hooks.post("/api/v1/hooks/github")
+def github() -> Response:
+    body = request.get_data()
+    check_signature(get_settings().github.webhook_secret, body, request.headers)
+    event = request.headers.get("X-GitHub-Event", "")
+    payload = parse_payload(body, request.mimetype)
+    if event == "ping":
+        return json_response({"event": "ping", "ok": True, "hookId": payload.get("hook_id")})
+    if event not in CRAWL_EVENTS:
+        return json_response({"event": event, "queued": [], "ignored": True}, status=202)
+    session = get_session()
+    names = repository_names(event, payload)
+    queued = [
+        enqueue_crawl(session, repository, f"github {event} webhook")
+        for repository in known_repositories(session, names)
+    ]
+    session.commit()
+    log.info("github %s webhook for %s queued %d crawl(s)", event, names, len(queued))
+    return json_response(
+        {"event": event, "queued": [{"id": q.id, "repository": q.repository} for q in queued]},
+        status=202,
+    )
+
+
+def check_signature(secret: str, body: bytes, headers: Any) -> None:
+    """Raise Unauthorized unless ``X-Hub-Signature-256`` is the HMAC-SHA256 of the body."""
+    if not secret:
+        raise Unauthorized("webhooks are disabled: no [github] webhook_secret is configured")
+    given = headers.get("X-Hub-Signature-256", "")
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    # Constant-time: a timing difference would let a caller guess the signature byte by byte.
+    if not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Unauthorized(
+            "invalid webhook signature",
+            [{"field": "X-Hub-Signature-256", "message": "missing or does not match the body"}],
+        )
+
+
+def parse_payload(body: bytes, mimetype: str) -> dict[str, Any]:
+    """The delivery's JSON (GitHub sends it raw or form-encoded as ``payload=``)."""
+    try:
+        text = body.decode()
+        if mimetype == "application/x-www-form-urlencoded":
+            text = parse_qs(text).get("payload", [""])[0]
+        payload = json.loads(text)
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidInput(
+            "the webhook body is not JSON", [{"field": "body", "message": "invalid JSON"}]
+        ) from None
+    if not isinstance(payload, dict):
+        raise InvalidInput(
+            "the webhook body must be a JSON object",
+            [{"field": "body", "message": "not an object"}],
+        )
+    return payload
+
+
+def repository_names(event: str, payload: dict[str, Any]) -> list[str]:
+    """Full names (owner/name) the delivery is about; a rename adds the old name."""
+    repository = payload.get("repository")
+    if not isinstance(repository, dict) or not isinstance(repository.get("full_name"), str):
+        return []
+    names = [repository["full_name"]]
+    if event == "repository" and payload.get("action") == "renamed":
+        old = (((payload.get("changes") or {}).get("repository") or {}).get("name") or {}).get(
+            "from"
+        )
+        if isinstance(old, str) and "/" in names[0]:
+            names.append(f"{names[0].split('/')[0]}/{old}")
+    return names
