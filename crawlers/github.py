@@ -640,4 +640,39 @@ def _release_info(entry: Any) -> ReleaseInfo | None:
     )
 
 
-__all__ = ["CrawlError", "GitHubCrawler"]
+
+def plain_crawl(settings: CrawlerSettings, full_name: str) -> int:
+    """Crawl ``full_name`` the plain PyGithub way, without ETags or caches; return the tag count.
+
+    The benchmark's baseline (DESIGN §7): what the same facts cost through PyGithub's objects.
+    Per tag: its commit (date), its tree, and each metadata/license file it contains.
+    """
+    github = Github(
+        auth=Auth.Token(settings.token) if settings.token else None,
+        base_url=settings.api_url.rstrip("/"),
+        timeout=settings.timeout,
+        per_page=settings.per_page,
+        retry=None,
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+    )
+    try:
+        repo = github.get_repo(full_name)
+        tags = list(repo.get_tags())
+        releases = [release for release in repo.get_releases() if not release.draft]
+        logger.debug("%s: %d releases", full_name, len(releases))
+        wanted = {name for name, _ in METADATA_FILES}
+        for tag in tags:
+            logger.debug("%s %s: %s", full_name, tag.name, tag.commit.commit.committer.date)
+            tree = repo.get_git_tree(tag.commit.sha, recursive=True)
+            for element in tree.tree:
+                root_file = element.type == "blob" and "/" not in element.path
+                is_license = element.path.lower().split(".")[0] in LICENSE_FILE_STEMS
+                if root_file and (element.path in wanted or is_license):
+                    repo.get_contents(element.path, ref=tag.name)
+        return len(tags)
+    finally:
+        github.close()
+
+
+__all__ = ["CrawlError", "GitHubCrawler", "plain_crawl"]

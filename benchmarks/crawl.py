@@ -1,0 +1,191 @@
+"""Crawl cost benchmark (DESIGN §7): requests, 304s and rate-limit points per repository.
+
+Serves generated module repositories from the GitHub stand-in on loopback and measures, in one
+run:
+1. the first crawl of every repository (ETags stored, per-tag facts cached),
+2. an unchanged re-crawl (target: only 304s, 0 points, <= 2 requests per repository),
+3. a re-crawl after a new tag was pushed to every tenth repository,
+4. a plain PyGithub crawl without ETags or caches (first and again), for comparison.
+The stand-in counts requests on the server side; the crawler's own tally must agree.
+
+    .venv/bin/python benchmarks/crawl.py [--repos 1000] [--max-tags 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from crawlers.base import CrawlerSettings, CrawlStats, KnownState, RepositorySnapshot  # noqa: E402
+from crawlers.github import GitHubCrawler, plain_crawl  # noqa: E402
+from tests.github_standin.model import Commit, fake_sha  # noqa: E402
+from tests.github_standin.server import GitHubStandIn  # noqa: E402
+from tests.github_standin.sva import generated_repo  # noqa: E402
+
+
+@dataclass
+class Phase:
+    name: str
+    repos: int
+    requests: int
+    not_modified: int
+    points: int
+    seconds: float
+    server_requests: int
+
+    def row(self) -> str:
+        per = self.requests / self.repos
+        return (
+            f"{self.name:<34} {self.requests:>8} {self.not_modified:>7} {self.points:>8} "
+            f"{per:>9.2f} {self.points / self.repos:>9.2f} {self.server_requests:>8} "
+            f"{self.seconds:>7.1f}s"
+        )
+
+
+def first_crawl_budget(snapshot: RepositorySnapshot, known: KnownState) -> int:
+    """DESIGN §7: 4 per repository + 2 per new tag + 1 per file whose content changed.
+
+    Lists longer than one page cost one request per extra page; that is added here.
+    """
+    known_files = known.known_files()
+    new_files = {
+        file.blob_sha
+        for sha in snapshot.new_tag_facts
+        for file in (snapshot.tag_facts[sha].metadata, snapshot.tag_facts[sha].license)
+        if file is not None and file.blob_sha not in known_files
+    }
+    head_file = snapshot.head.metadata if snapshot.head else None
+    if head_file is not None and head_file.blob_sha not in known_files:
+        new_files.add(head_file.blob_sha)
+    per_page = 100
+    extra_pages = max(0, -(-len(snapshot.tags) // per_page) - 1)
+    extra_pages += max(0, -(-len(snapshot.releases) // per_page) - 1)
+    return 4 + 2 * len(snapshot.new_tag_facts) + len(new_files) + extra_pages
+
+
+def crawl_all(
+    standin: GitHubStandIn,
+    crawler: GitHubCrawler,
+    names: list[str],
+    known: dict[str, KnownState],
+    name: str,
+) -> tuple[Phase, dict[str, RepositorySnapshot], int]:
+    before = len(standin.request_log)
+    total = CrawlStats()
+    snapshots: dict[str, RepositorySnapshot] = {}
+    over_budget = 0
+    started = time.perf_counter()
+    for full_name in names:
+        state = known.get(full_name, KnownState())
+        snapshot = crawler.crawl(full_name, state)
+        snapshots[full_name] = snapshot
+        total = total + snapshot.stats
+        if snapshot.stats.requests > first_crawl_budget(snapshot, state):
+            over_budget += 1
+    seconds = time.perf_counter() - started
+    phase = Phase(
+        name,
+        len(names),
+        total.requests,
+        total.not_modified,
+        total.rate_limit_points,
+        seconds,
+        len(standin.request_log) - before,
+    )
+    return phase, snapshots, over_budget
+
+
+def plain_all(
+    standin: GitHubStandIn, settings: CrawlerSettings, names: list[str], name: str
+) -> Phase:
+    before = len(standin.request_log)
+    started = time.perf_counter()
+    for full_name in names:
+        plain_crawl(settings, full_name)
+    seconds = time.perf_counter() - started
+    log = standin.request_log[before:]
+    not_modified = sum(1 for r in log if r.status == 304)
+    return Phase(
+        name, len(names), len(log), not_modified, len(log) - not_modified, seconds, len(log)
+    )
+
+
+def push_new_tags(standin: GitHubStandIn, names: list[str]) -> int:
+    pushed = 0
+    for full_name in names[::10]:
+        repo = standin.repo(full_name)
+        newest = repo.commits[repo.tags[0][1]]
+        sha = fake_sha("pushed", full_name)
+        standin.add_tag(
+            full_name, "v2.0.0", Commit(sha, "2026-09-01T00:00:00Z", dict(newest.files))
+        )
+        pushed += 1
+    return pushed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repos", type=int, default=1000)
+    parser.add_argument("--max-tags", type=int, default=10, help="repository i has 1 + i %% N tags")
+    args = parser.parse_args(argv)
+
+    names = [f"bench/module-{i:04d}" for i in range(args.repos)]
+    repos = [
+        generated_repo(n, repo_id=20000 + i, tags=1 + i % args.max_tags, metadata_every=3)
+        for i, n in enumerate(names)
+    ]
+    tag_count = sum(len(r.tags) for r in repos)
+    standin = GitHubStandIn(repos).start()
+    standin.set_rate_limit(10**9, limit=10**9)
+    settings = CrawlerSettings(api_url=standin.url)
+    crawler = GitHubCrawler(settings)
+    try:
+        first, snapshots, first_over = crawl_all(
+            standin, crawler, names, {}, "first crawl (ETags + cache)"
+        )
+        known = {n: s.known_state() for n, s in snapshots.items()}
+        unchanged, again, _ = crawl_all(standin, crawler, names, known, "unchanged re-crawl")
+        max_unchanged = max(s.stats.requests for s in again.values())
+        unchanged_points = sum(s.stats.rate_limit_points for s in again.values())
+        pushed = push_new_tags(standin, names)
+        changed, _, changed_over = crawl_all(
+            standin, crawler, names, known, f"re-crawl, {pushed} new tags"
+        )
+        plain_first = plain_all(standin, settings, names, "plain PyGithub crawl")
+        plain_again = plain_all(standin, settings, names, "plain PyGithub crawl again")
+    finally:
+        crawler.close()
+        standin.stop()
+
+    print(f"{args.repos} repositories, {tag_count} tags (1..{args.max_tags} per repository)")
+    columns = ("requests", "304s", "points", "req/repo", "pts/repo", "server", "time")
+    widths = (8, 7, 8, 9, 9, 8, 8)
+    print(f"{'phase':<34} " + " ".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
+    for phase in (first, unchanged, changed, plain_first, plain_again):
+        print(phase.row())
+    print()
+    print(f"first crawl: repositories over the DESIGN §7 budget: {first_over}")
+    print(f"re-crawl with new tags: repositories over budget: {changed_over}")
+    print(
+        f"unchanged re-crawl: max requests per repository {max_unchanged} (target <= 2), "
+        f"points {unchanged_points} (target 0)"
+    )
+    print(
+        f"rate-limit points, unchanged re-crawl vs plain PyGithub re-crawl: "
+        f"{unchanged.points} vs {plain_again.points}"
+    )
+    print(f"requests, first crawl vs plain PyGithub: {first.requests} vs {plain_first.requests}")
+    ok = first_over == 0 and changed_over == 0 and max_unchanged <= 2 and unchanged_points == 0
+    print("targets met" if ok else "TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
