@@ -524,9 +524,11 @@ def _long_description(name: str, summary: str, long: str, language: str) -> str:
         # repeating words, so the padding is still true.
         filler = {
             "de": f"{name} ist ein Modul der Smart Village App, des quelloffenen App-Baukastens "
-            "für Kommunen. Einzelheiten stehen im Modulregister der SVA-Community.",
+            "für Kommunen. Einzelheiten zu Versionen, Voraussetzungen und Einsatz in den "
+            "Kommunen stehen im Modulregister der SVA-Community.",
             "en": f"{name} is a module of the Smart Village App, the open-source app builder "
-            "for municipalities. Details are in the SVA community's module registry.",
+            "for municipalities. Details on its versions, requirements and use in "
+            "municipalities are in the SVA community's module registry.",
         }[language]
         text = f"{text}\n\n{filler}" if text else filler
     return text[:LONG_DESCRIPTION_MAX]

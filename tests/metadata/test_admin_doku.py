@@ -1,0 +1,172 @@
+from pathlib import Path
+
+import pytest
+
+from registry.metadata import import_admin_doku_file, import_admin_doku_text, import_path
+from registry.metadata.files import merged_modules
+from registry.metadata.importers.admin_doku import draft_state, slug_from_filename
+
+from .conftest import FIXTURES
+
+ADMIN_DOKU = FIXTURES / "admin-doku"
+MODULE_FILES = sorted((ADMIN_DOKU / "yml").rglob("*.yml"))
+
+
+def _module_files() -> list[Path]:
+    return [p for p in MODULE_FILES if p.name != "global.yml"]
+
+
+def test_the_real_files_are_all_there() -> None:
+    sources = list((ADMIN_DOKU / "yml" / "modules").glob("*.yml"))
+    assert len(sources) == 57
+    assert sum(1 for p in sources if p.name.startswith("STUB-")) == 46
+    assert sum(1 for p in sources if p.name.startswith("DRAFT-")) == 1
+    assert len(_module_files()) == 57 + 11  # plus the generated copies in yml/
+
+
+@pytest.mark.parametrize("path", _module_files(), ids=lambda p: str(p.relative_to(ADMIN_DOKU)))
+def test_every_real_file_imports_into_one_in_app_module(path: Path) -> None:
+    report = import_admin_doku_file(path)
+    assert report.kind == "admin-doku"
+    assert len(report.modules) == 1
+    module = report.modules[0]
+    assert module["slug"] == slug_from_filename(path.name)
+    assert module["kind"] == "in-app"
+    assert module["host"] == {"component": "app", "path": None}
+    assert module["name"]["de"]
+    assert module["source"].startswith("admin-doku:yml/")
+    assert module["flags"]["hidden"] is False  # stubs stay visible
+    if draft_state(path.name):
+        assert module["developmentStatus"] == "concept"
+    else:
+        assert module["developmentStatus"] in ("beta", "stable")
+    # Only the DRAFT has schema problems (external_services written as plain texts).
+    if path.name == "DRAFT-push-nachrichten.yml":
+        assert {p.field for p in report.problems} == {
+            "external_services[0]",
+            "external_services[1]",
+        }
+        assert all(p.line is not None for p in report.problems)
+    else:
+        assert report.problems == []
+
+
+def test_import_of_the_whole_folder_merges_duplicates() -> None:
+    reports = import_path([ADMIN_DOKU])
+    modules = merged_modules(reports)
+    slugs = [m["slug"] for m in modules]
+    assert len(slugs) == len(set(slugs)) == 52
+    assert sum(1 for m in modules if m["developmentStatus"] == "concept") == 41
+    by_slug = {m["slug"]: m for m in modules}
+    # A STUB and a finished file for the same slug: the finished one wins.
+    assert by_slug["suche"]["developmentStatus"] == "stable"
+    assert by_slug["suche"]["source"] == "admin-doku:yml/modules/suche.yml"
+    assert by_slug["push-nachrichten"]["source"] == "admin-doku:yml/modules/push-nachrichten.yml"
+    # Only a generated file exists for veranstaltungen.
+    assert by_slug["veranstaltungen"]["source"] == "admin-doku:yml/veranstaltungen.yml"
+    assert by_slug["chatbot"]["developmentStatus"] == "concept"
+    assert by_slug["chatbot"]["topic"] == "hilfe-und-faq"
+    assert by_slug["maengelmelder"]["developmentStatus"] == "beta"
+    kinds = {r.kind for r in reports}
+    assert kinds == {"admin-doku", "admin-doku-global", "admin-doku-city-app", "unknown"}
+    stub_report = next(r for r in reports if r.file.endswith("STUB-suche.yml"))
+    assert stub_report.modules == []
+    assert any("merged into admin-doku:yml/modules/suche.yml" in u for u in stub_report.unmapped)
+    winner = next(r for r in reports if r.file.endswith("yml/modules/suche.yml"))
+    assert any("STUB-suche.yml" in m for m in winner.mapped)
+
+
+def test_global_defaults_apply_to_source_files() -> None:
+    report = import_admin_doku_file(ADMIN_DOKU / "yml" / "modules" / "karten.yml")
+    module = report.modules[0]
+    assert module["repository"] == "https://gitlab.opencode.de/bad-belzig/smart-village-app-app"
+    assert module["developmentStatus"] == "stable"  # global Production
+    assert "Bad Belzig" in module["extra"]["deployed_in_municipalities"]
+    assert module["extra"]["cost"]
+    assert any(m.startswith("global.yml defaults applied") for m in report.mapped)
+
+
+def test_stubs_do_not_claim_every_municipality() -> None:
+    report = import_admin_doku_file(ADMIN_DOKU / "yml" / "modules" / "STUB-chatbot.yml")
+    module = report.modules[0]
+    assert "deployed_in_municipalities" not in module["extra"]
+    assert module["extra"]["admin_doku_state"] == "STUB"
+    # "[TODO: ...]" placeholders are dropped, not shown as texts.
+    assert module["summary"] == {"de": None, "en": None}
+    assert "usage_scenario" not in module["extra"]
+    assert any("placeholder" in u for u in report.unmapped)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("Alpha", "development"),
+        ("Beta", "beta"),
+        ("Stable", "stable"),
+        ("Production", "stable"),
+        ("Deprecated", "deprecated"),
+    ],
+)
+def test_development_status_mapping(status: str, expected: str) -> None:
+    report = import_admin_doku_text(
+        f"name: Wetter\ndevelopment_status: {status}\n", "yml/modules/wetter.yml"
+    )
+    module = report.modules[0]
+    assert module["developmentStatus"] == expected
+    assert module["flags"]["deprecated"] is (expected == "deprecated")
+
+
+def test_fields_map_to_texts_topic_and_extra() -> None:
+    text = (
+        "name: Mängelmelder\ntopic: maengelmelder\nshort_description: Kurz\n"
+        "description: Lang\ncost: frei\ninterfaces: [REST]\nusage_scenario: Szenario\n"
+        "dependencies: [Karten-Modul]\n"
+    )
+    report = import_admin_doku_text(text, "yml/modules/Mängelmelder.yml")
+    module = report.modules[0]
+    assert module["slug"] == "maengelmelder"
+    assert module["name"] == {"de": "Mängelmelder", "en": None}
+    assert module["summary"] == {"de": "Kurz", "en": None}
+    assert module["description"] == {"de": "Lang", "en": None}
+    assert module["topic"] == "maengelmelder"
+    assert module["extra"] == {
+        "cost": "frei",
+        "interfaces": ["REST"],
+        "usage_scenario": "Szenario",
+        "dependencies": ["Karten-Modul"],
+    }
+    assert any("dependencies: free text" in u for u in report.unmapped)
+    assert report.problems == []
+
+
+def test_schema_problems_are_reported_and_the_module_still_imports() -> None:
+    report = import_admin_doku_text(
+        "name: Wetter\ntopic: wetter\ndevelopment_status: Fertig\ncolour: blue\n",
+        "yml/modules/wetter.yml",
+    )
+    assert [(p.line, p.field) for p in report.problems] == [
+        (2, "topic"),
+        (3, "development_status"),
+        (4, "colour"),
+    ]
+    module = report.modules[0]
+    assert module["topic"] is None
+    assert module["developmentStatus"] is None
+
+
+@pytest.mark.parametrize(
+    ("filename", "slug", "state"),
+    [
+        ("STUB-chatbot.yml", "chatbot", "STUB"),
+        ("DRAFT-push-nachrichten.yml", "push-nachrichten", "DRAFT"),
+        ("maengelmelder.yml", "maengelmelder", None),
+        (
+            "yml/modules/STUB-persoenliches-profil-bund-id.yml",
+            "persoenliches-profil-bund-id",
+            "STUB",
+        ),
+    ],
+)
+def test_slug_and_state_from_filename(filename: str, slug: str, state: str | None) -> None:
+    assert slug_from_filename(filename) == slug
+    assert draft_state(filename) == state
