@@ -54,32 +54,6 @@ def validate_deployment_document(data: Any, filename: str = "<request>") -> list
     return problems
 
 
-def _version_problems(document: Document) -> list[Problem]:
-    places: list[tuple[PathKey, Any]] = []
-    components = document.data.get("components")
-    for name, value in components.items() if isinstance(components, dict) else []:
-        if isinstance(value, dict):
-            places.append((("components", name, "version"), value.get("version")))
-        else:
-            places.append((("components", name), value))
-    modules = document.data.get("modules")
-    for slug, value in modules.items() if isinstance(modules, dict) else []:
-        places.append((("modules", slug), value))
-    problems = []
-    for path, text in places:
-        if isinstance(text, str) and text.strip() and not _is_version(text):
-            problems.append(document.problem(path, f"{text!r} is no version (PEP 440 / SemVer)"))
-    return problems
-
-
-def _is_version(text: str) -> bool:
-    try:
-        parse_version(text)
-    except InvalidVersion:
-        return False
-    return True
-
-
 def deployment_from_document(
     document: Document, problems: list[Problem] | None = None
 ) -> tuple[dict[str, Any] | None, list[Problem]]:

@@ -145,8 +145,8 @@ def _parse_json(text: str, filename: str) -> tuple[Document | None, list[Problem
 
 def _parse_yaml(text: str, filename: str) -> tuple[Document | None, list[Problem]]:
     root, problem = _compose(text, filename)
-    if problem is not None:
-        return None, [problem]
+    if root is None:
+        return None, [problem] if problem else []
     builder = _Builder(filename)
     try:
         data = builder.build(root, ())
@@ -219,7 +219,7 @@ class _Builder:
         if isinstance(value, bool):
             return value
         # Plain scalars have style None (PyYAML) or '' (libyaml).
-        if isinstance(value, int | float) and not node.style:
+        if isinstance(value, int | float) and not getattr(node, "style", None):
             self.number_texts[path] = node.value
         if isinstance(value, dt.datetime | dt.date):
             # Unquoted dates are common (last_update: 2025-11-09); metadata wants the text.

@@ -225,7 +225,7 @@ def _build(data: dict[str, Any], source: str) -> ModuleMetadata:
         name=i18n(data.get("name")),
         summary=i18n(data.get("summary")),
         description=i18n(data.get("description")),
-        kind=data.get("kind") if data.get("kind") in ("in-app", "standalone") else "standalone",
+        kind="in-app" if data.get("kind") == "in-app" else "standalone",
         topic=_text(data.get("topic")),
         host=(
             {"component": _text(host.get("component")), "path": _text(host.get("path"))}

@@ -99,8 +99,8 @@ def _message(
 ) -> str:
     custom = schema.get("x-error")
     if error.validator in ("oneOf", "anyOf") and not custom and error.context:
-        return best_match(error.context).message
-    message = custom or _short(error)
+        return str(best_match(error.context).message)
+    message = str(custom) if custom else _short(error)
     number_text = document.number_texts.get(path)
     if number_text is not None and error.validator in ("type", "oneOf", "pattern"):
         # YAML read `4.10` as a number; tell the author how to write it as text.
@@ -117,7 +117,7 @@ def _short(error: ValidationError) -> str:
         return f"expected {expected}, got {_type_name(error.instance)}"
     if error.validator == "pattern":
         return f"{error.instance!r} does not match {error.validator_value}"
-    return error.message
+    return str(error.message)
 
 
 _FRIENDLY_TYPES = {"object": "a mapping", "array": "a list", "string": "a text"}
