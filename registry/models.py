@@ -192,6 +192,9 @@ class CrawlState(Base):
     resume_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
     gone: Mapped[bool] = mapped_column(Boolean, default=False)
     stats: Mapped[JSONValue] = mapped_column(JSON, default=dict)
+    # The last crawl's repository info, tag list, release list and default-branch facts: what a
+    # 304 answer stands for (crawlers.base.KnownState without ETags and per-tag facts).
+    known: Mapped[JSONValue] = mapped_column(JSON, default=dict)
 
     tags: Mapped[list[TagSnapshot]] = relationship(
         back_populates="crawl_state", cascade="all, delete-orphan"
@@ -250,3 +253,17 @@ class DataVersion(Base):
     scope: Mapped[str] = mapped_column(String(64), primary_key=True)
     counter: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Lock(Base):
+    """A named lease (one crawl per repository, one scheduler) where advisory locks are missing.
+
+    PostgreSQL uses ``pg_try_advisory_lock``; SQLite takes a row here with an expiry, so a
+    crashed holder does not block forever.
+    """
+
+    __tablename__ = "locks"
+
+    name: Mapped[str] = mapped_column(String(300), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
