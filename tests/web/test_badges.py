@@ -3,7 +3,9 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from sqlalchemy import select
 
+from registry.models import Module
 from registry.services.events import bump
 from registry.services.transfer import upsert_module
 from registry.web.badges import render_badge, text_width
@@ -66,7 +68,7 @@ def test_unknown_or_hidden_module_gives_grey_not_found_badge(client, session, sl
     response = client.get(f"/badges/{slug}.svg")
     assert response.status_code == 404
     assert response.mimetype == "image/svg+xml"
-    labels, root = texts(response)
+    labels, _root = texts(response)
     assert labels == ["SVA", "not found"]
     assert "#6e6e6e" in response.get_data(as_text=True)
 
@@ -91,10 +93,6 @@ def test_badge_change_invalidates_cache(client, session):
     upsert_module(session, {"slug": "bus", "releases": [{"version": "1.0"}]})
     session.commit()
     client.get("/badges/bus.svg")
-    from sqlalchemy import select
-
-    from registry.models import Module
-
     module = session.scalar(select(Module).where(Module.slug == "bus"))
     module.hidden = True
     bump(session, "catalog")

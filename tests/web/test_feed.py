@@ -1,12 +1,14 @@
 """The registry's JSON Feed 1.1: validity, order, stable ids, since, paging and privacy."""
 
+import gzip
+import json
 from datetime import UTC, datetime, timedelta
 
 import jsonschema
 import pytest
 
 from registry.models import Deployment
-from registry.services.events import record_event
+from registry.services.events import bump, record_event
 from registry.services.transfer import upsert_module
 
 # JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/) as a schema: the required members and
@@ -132,8 +134,6 @@ def test_private_deployments_and_hidden_modules_never_appear(client, session):
     assert "Offen" in body
     # Turning the public one private removes it from the feed at once (no stale cache).
     public.visibility = "private"
-    from registry.services.events import bump
-
     bump(session, "deployments")
     session.commit()
     assert "Offen" not in client.get("/api/v1/feed.json").get_data(as_text=True)
@@ -143,9 +143,6 @@ def test_feed_is_cached_conditional_and_gzipped(app, client, demo):
     first = client.get("/api/v1/feed.json", headers={"Accept-Encoding": "gzip"})
     assert first.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in first.headers["Vary"]
-    import gzip
-    import json
-
     validate_feed(json.loads(gzip.decompress(first.data)))
     etag = first.headers["ETag"]
     not_modified = client.get("/api/v1/feed.json", headers={"If-None-Match": etag})

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import pytest
@@ -168,8 +169,6 @@ def test_signature_with_another_secret_is_401(client, session, known):
 
 
 def test_without_configured_secret_every_delivery_is_refused(app, client, known):
-    from dataclasses import replace
-
     settings = app.config["SETTINGS"]
     app.config["SETTINGS"] = replace(settings, github=replace(settings.github, webhook_secret=""))
     response = deliver(client, "ping", {}, secret="")
