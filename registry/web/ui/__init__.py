@@ -1,0 +1,64 @@
+"""Server-rendered pages (German by default, English on request).
+
+One module per page family; the route table is here so that every URL is visible at a glance.
+Forms POST with a CSRF token (checked for every POST of this blueprint).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, jsonify, request
+from sqlalchemy import text
+
+from registry.web.common import get_session
+from registry.web.csrf import csrf_token, validate_csrf
+from registry.web.i18n import init_i18n
+from registry.web.ui import activity, auth, catalogue, components, deployment, module
+from registry.web.ui.links import url_with
+from registry.web.ui.reasons import describe_event, explain_reason, explain_step
+
+ui = Blueprint("ui", __name__)
+
+
+def healthz() -> Response:
+    get_session().execute(text("SELECT 1"))
+    return jsonify({"status": "ok"})
+
+
+ROUTES = (
+    ("/", catalogue.index, ("GET",)),
+    ("/healthz", healthz, ("GET",)),
+    ("/modules/<slug>", module.module_page, ("GET",)),
+    ("/components", components.components_page, ("GET",)),
+    ("/activity", activity.activity_page, ("GET",)),
+    ("/deployments", deployment.deployment_list, ("GET",)),
+    ("/deployments/new", deployment.deployment_new, ("GET", "POST")),
+    ("/deployments/<int:deployment_id>", deployment.deployment_page, ("GET",)),
+    ("/deployments/<int:deployment_id>/edit", deployment.deployment_edit, ("GET", "POST")),
+    ("/deployments/<int:deployment_id>/what-if", deployment.what_if, ("GET",)),
+    ("/login", auth.login, ("GET", "POST")),
+    ("/logout", auth.logout, ("POST",)),
+)
+
+for rule, view, methods in ROUTES:
+    ui.add_url_rule(rule, view_func=view, methods=list(methods))
+
+
+@ui.before_request
+def _check_csrf() -> None:
+    if request.method == "POST":
+        validate_csrf()
+
+
+@ui.record_once
+def _setup(state: object) -> None:
+    app: Flask = state.app  # type: ignore[attr-defined]
+    init_i18n(app)
+    # Session cookies (login, CSRF) are never sent along with cross-site requests.
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.jinja_env.globals.update(
+        csrf_token=csrf_token,
+        url_with=url_with,
+        explain_reason=explain_reason,
+        explain_step=explain_step,
+        describe_event=describe_event,
+    )

@@ -1,0 +1,43 @@
+"""The module page: what it is, who maintains it, its releases and what they work with."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from registry.models import Release
+from registry.serialize import sorted_releases
+from registry.services import catalog
+from registry.web.common import get_session
+from registry.web.ui import queries
+from registry.web.ui.matrix import build_matrix
+
+SHOWN_RELEASES = 12
+
+
+def module_page(slug: str) -> str:
+    """GET /modules/<slug>."""
+    session = get_session()
+    module = catalog.get_module(session, slug)
+    releases = sorted_releases(module.releases)
+    show_all = request.args.get("releases") == "all"
+    shown = releases if show_all else releases[:SHOWN_RELEASES]
+    badge_url = f"{request.url_root.rstrip('/')}/badges/{slug}.svg"
+    return render_template(
+        "ui/module.html",
+        module=module,
+        newest=catalog.newest_release(module),
+        releases=shown,
+        total_releases=len(releases),
+        show_all=show_all,
+        matrix=build_matrix(shown, catalog.list_components(session)),
+        license_mismatches=[r for r in releases if _license_differs(r)],
+        problems=[(r, p) for r in releases for p in (r.problems or [])],
+        adopters=queries.adopters(session, slug),
+        crawl=queries.crawl_state(session, module.repository),
+        badge_url=badge_url,
+    )
+
+
+def _license_differs(release: Release) -> bool:
+    declared, detected = release.license_declared, release.license_detected
+    return bool(declared and detected and declared != detected)

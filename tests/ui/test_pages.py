@@ -1,0 +1,106 @@
+"""Every page renders from the demo data, in German by default and in English on request."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+PAGES = ["/", "/modules/abfallkalender", "/components", "/activity", "/deployments", "/login"]
+
+
+def _text(response) -> str:  # type: ignore[no-untyped-def]
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_in_german_with_landmarks(client, demo, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    html = _text(response)
+    assert '<html lang="de">' in html
+    assert 'href="#main"' in html and '<main id="main"' in html
+    assert "<nav" in html and "<header" in html and "<footer" in html
+    assert html.count("<h1") == 1
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_english_switch_sets_language_and_cookie(client, demo, path: str) -> None:
+    response = client.get(path + ("&" if "?" in path else "?") + "lang=en")
+    assert '<html lang="en">' in _text(response)
+    assert "lang=en" in response.headers.get("Set-Cookie", "")
+    # The cookie keeps English on the next page without the parameter.
+    assert '<html lang="en">' in _text(client.get("/components"))
+
+
+def test_catalogue_lists_demo_modules_with_counts(client, demo) -> None:
+    html = _text(client.get("/"))
+    assert "Abfallkalender" in html or "abfallkalender" in html
+    assert re.search(r"\d+ Module gefunden", html)
+
+
+def test_catalogue_search_filters(client, demo) -> None:
+    html = _text(client.get("/?q=chatbot"))
+    assert "/modules/chatbot" in html
+    assert "/modules/abfallkalender" not in html
+    assert "1 Modul gefunden" in html
+
+
+def test_catalogue_license_and_status_filters(client, demo) -> None:
+    html = _text(client.get("/?license=EUPL-1.2"))
+    assert "/modules/sva-bus-server" in html
+    assert "/modules/abfallkalender" not in html
+    beta = _text(client.get("/?status=beta"))
+    assert "/modules/augmented-reality" in beta
+    assert "/modules/abfallkalender" not in beta
+
+
+def test_catalogue_sort_by_adoption_puts_most_used_first(client, demo) -> None:
+    html = _text(client.get("/?sort=adoption"))
+    first = re.search(r'href="/modules/([a-z0-9-]+)"', html)
+    assert first is not None and first.group(1) == "nachrichten"
+
+
+def test_module_page_shows_releases_matrix_and_adopters(client, demo) -> None:
+    html = _text(client.get("/modules/abfallkalender"))
+    assert "Veröffentlichungen" in html
+    assert 'class="matrix"' in html
+    # Not by colour alone: each cell says yes or no in words.
+    assert "✓</span> ja" in html and "✗</span> nein" in html
+    assert "Bad Belzig (Demo)" in html
+    assert "/badges/abfallkalender.svg" in html
+
+
+def test_module_page_warns_when_declared_and_detected_license_differ(client, demo) -> None:
+    html = _text(client.get("/modules/augmented-reality"))
+    assert "Angegebene und erkannte Lizenz unterscheiden sich" in html
+    assert "GPL-3.0-or-later" in html and "GPL-3.0" in html
+
+
+def test_unknown_module_is_a_404_page(client, demo) -> None:
+    response = client.get("/modules/no-such-module", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert "Fehler 404" in _text(response)
+
+
+def test_private_deployment_hidden_from_anonymous_list(client, demo) -> None:
+    html = _text(client.get("/deployments"))
+    assert "Guben (Demo)" in html
+    assert "Bernau bei Berlin (Demo)" not in html
+
+
+def test_components_page_shows_support_status(client, demo) -> None:
+    html = _text(client.get("/components"))
+    assert "4.3.0" in html and "unterstützt" in html and "Support beendet" in html
+
+
+def test_activity_page_has_charts_and_tables(client, demo) -> None:
+    html = _text(client.get("/activity"))
+    assert html.count('<svg class="chart" role="img"') == 2
+    assert "Veröffentlichungen pro Jahr" in html
+    assert "wurde veröffentlicht" in html
+
+
+def test_healthz_stays_json(client) -> None:
+    response = client.get("/healthz")
+    assert response.get_json() == {"status": "ok"}
