@@ -79,8 +79,10 @@ def validate_files(paths: Iterable[str | Path]) -> dict[str, list[Problem]]:
 
 
 def validate_file(path: str | Path) -> list[Problem]:
-    """Every problem of one metadata file of any supported kind."""
-    return import_file(path).problems
+    """Every problem of one metadata file of any supported kind (an importer's warnings too:
+    validation is strict)."""
+    report = import_file(path)
+    return sort_problems([*report.problems, *report.warnings])
 
 
 def import_file(path: str | Path) -> ImportReport:

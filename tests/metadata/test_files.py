@@ -74,11 +74,14 @@ def test_import_path_over_all_real_fixtures() -> None:
     # Every report says what mapped; problems only where the real data has them.
     assert all(r.mapped for r in reports if r.modules)
     with_problems = sorted(Path(r.file).name for r in reports if r.problems)
-    assert with_problems == [
-        "DRAFT-push-nachrichten.yml",
-        "app-module.schema.json",
-        "city-app-schema.json",
-    ]
+    assert with_problems == ["app-module.schema.json", "city-app-schema.json"]
+    with_warnings = sorted(Path(r.file).name for r in reports if r.warnings)
+    assert with_warnings == ["DRAFT-push-nachrichten.yml"]
+
+
+def test_validation_is_strict_and_includes_warnings() -> None:
+    draft = FIXTURES / "admin-doku" / "yml" / "modules" / "DRAFT-push-nachrichten.yml"
+    assert [p.line for p in validate_files([draft])[str(draft)]] == [52, 53]
 
 
 def test_a_report_serializes_to_plain_data() -> None:

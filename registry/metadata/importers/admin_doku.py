@@ -105,12 +105,13 @@ def import_admin_doku_file(path: str | Path, display_name: str | None = None) ->
     if text is None:
         return ImportReport(name, KIND, problems=problems)
     defaults: dict[str, Any] | None = None
+    global_problems: list[Problem] = []
     global_file = find_global_file(path)
     if global_file is not None:
         defaults, global_problems = load_global_defaults(global_file)
-        problems.extend(global_problems)
     report = import_admin_doku_text(text, name, defaults)
-    report.problems[:0] = problems
+    # A broken global.yml costs the module its defaults, not its import.
+    report.warnings[:0] = global_problems
     return report
 
 
@@ -142,7 +143,9 @@ def import_admin_doku_document(
 ) -> ImportReport:
     """Import a loaded admin-doku document (see ``import_admin_doku_text``)."""
     filename = document.filename
-    problems = [*problems, *schema_problems(document, ADMIN_DOKU_SCHEMA)]
+    # The community's own schema: a breach is worth fixing upstream, but the fields we map are
+    # checked here and the rest is kept verbatim in extra, so it does not block the import.
+    warnings = schema_problems(document, ADMIN_DOKU_SCHEMA)
     state = draft_state(filename)
     mapped: list[str] = []
     unmapped: list[str] = []
@@ -166,7 +169,9 @@ def import_admin_doku_document(
     if module["repository"]:
         mapped.append("opencode_repository -> repository")
     unmapped.extend(_unmapped_notes(data, generated))
-    return ImportReport(filename, KIND, [module], [], mapped, unmapped, sort_problems(problems))
+    return ImportReport(
+        filename, KIND, [module], [], mapped, unmapped, sort_problems(problems), warnings
+    )
 
 
 def _with_defaults(

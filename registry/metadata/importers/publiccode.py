@@ -129,6 +129,7 @@ class _Importer:
         self.mapped: list[str] = []
         self.unmapped: list[str] = []
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def run(self, problems: list[Problem]) -> ImportReport:
         self._check_required()
@@ -157,6 +158,7 @@ class _Importer:
             self.mapped,
             self.unmapped,
             sort_problems([*problems, *self.problems]),
+            sort_problems(self.warnings),
         )
 
     def _problem(self, path: PathKey, message: str) -> None:
@@ -182,11 +184,19 @@ class _Importer:
         return value.strip()
 
     def _check_required(self) -> None:
+        # Keys the standard requires but the registry can do without are warnings; a missing
+        # license is simply an unknown license for the registry.
         for key in _REQUIRED:
             if key not in self.data:
-                self._problem((key,), f"missing required key '{key}' (publiccode.yml standard)")
+                self.warnings.append(
+                    self.document.problem(
+                        (key,), f"missing required key '{key}' (publiccode.yml standard)"
+                    )
+                )
         if self._get(("legal",)) is not None and self._get(("legal", "license")) is None:
-            self._problem(("legal", "license"), "missing required key 'license'")
+            self.warnings.append(
+                self.document.problem(("legal", "license"), "missing required key 'license'")
+            )
 
     def _slug(self) -> str:
         url = self._get(("url",))

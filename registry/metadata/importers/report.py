@@ -16,7 +16,10 @@ class ImportReport:
 
     ``modules`` and ``components`` are dicts in the shape of docs/export-format.md; ``mapped``
     names the source fields that found a place, ``unmapped`` the ones that did not (with why);
-    ``problems`` are the file's validation problems (the import still happens where it can).
+    ``problems`` make the imported data unusable or wrong (syntax, no slug, an invalid range,
+    version or license): a caller should not store the file's modules. ``warnings`` are places
+    where the file breaks its own standard (admin-doku's schema, publiccode's required keys)
+    but what was imported is sound; they are reported and do not block the import.
     """
 
     file: str
@@ -26,6 +29,7 @@ class ImportReport:
     mapped: list[str] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready data."""
@@ -37,6 +41,7 @@ class ImportReport:
             "mapped": self.mapped,
             "unmapped": self.unmapped,
             "problems": [p.to_dict() for p in self.problems],
+            "warnings": [p.to_dict() for p in self.warnings],
         }
 
 
