@@ -4,7 +4,11 @@ import pytest
 
 from registry.metadata import import_admin_doku_file, import_admin_doku_text, import_path
 from registry.metadata.files import merged_modules
-from registry.metadata.importers.admin_doku import draft_state, slug_from_filename
+from registry.metadata.importers.admin_doku import (
+    draft_state,
+    load_global_defaults,
+    slug_from_filename,
+)
 
 from .conftest import FIXTURES
 
@@ -26,7 +30,12 @@ def test_the_real_files_are_all_there() -> None:
 
 @pytest.mark.parametrize("path", _module_files(), ids=lambda p: str(p.relative_to(ADMIN_DOKU)))
 def test_every_real_file_imports_into_one_in_app_module(path: Path) -> None:
-    report = import_admin_doku_file(path)
+    # The file on its own (with global.yml's defaults as for the folder), superseded or not.
+    defaults = load_global_defaults(ADMIN_DOKU / "yml" / "global.yml")[0]
+    in_modules = path.parent.name == "modules"
+    report = import_admin_doku_text(
+        path.read_text("utf-8"), str(path), defaults if in_modules else None
+    )
     assert report.kind == "admin-doku"
     assert len(report.modules) == 1
     module = report.modules[0]
@@ -53,7 +62,50 @@ def test_every_real_file_imports_into_one_in_app_module(path: Path) -> None:
         assert report.warnings == []
 
 
-def test_import_of_the_whole_folder_merges_duplicates() -> None:
+SUPERSEDED = {
+    # generated copies whose source exists in yml/modules/ (veranstaltungen has none)
+    *(
+        f"yml/{n}.yml"
+        for n in (
+            "abfallkalender",
+            "app-intro",
+            "einstellungen",
+            "karten",
+            "maengelmelder",
+            "merkliste-favoriten",
+            "nachrichten",
+            "navigation",
+            "push-nachrichten",
+            "suche",
+        )
+    ),
+    # stubs and the draft left beside their finished file
+    *(
+        f"yml/modules/{n}.yml"
+        for n in (
+            "STUB-app-intro",
+            "STUB-einstellungen",
+            "STUB-merkliste-favoriten",
+            "STUB-navigation",
+            "STUB-suche",
+            "DRAFT-push-nachrichten",
+        )
+    ),
+}
+
+
+@pytest.mark.parametrize("path", _module_files(), ids=lambda p: str(p.relative_to(ADMIN_DOKU)))
+def test_file_by_file_import_leaves_superseded_files_out(path: Path) -> None:
+    report = import_admin_doku_file(path)
+    relative = str(path.relative_to(ADMIN_DOKU))
+    if relative in SUPERSEDED:
+        assert report.modules == []
+        assert any("superseded by admin-doku:yml/modules/" in u for u in report.unmapped)
+    else:
+        assert len(report.modules) == 1
+
+
+def test_import_of_the_whole_folder_gives_one_module_per_slug() -> None:
     reports = import_path([ADMIN_DOKU])
     modules = merged_modules(reports)
     slugs = [m["slug"] for m in modules]
@@ -73,9 +125,29 @@ def test_import_of_the_whole_folder_merges_duplicates() -> None:
     assert kinds == {"admin-doku", "admin-doku-global", "admin-doku-city-app", "unknown"}
     stub_report = next(r for r in reports if r.file.endswith("STUB-suche.yml"))
     assert stub_report.modules == []
-    assert any("merged into admin-doku:yml/modules/suche.yml" in u for u in stub_report.unmapped)
-    winner = next(r for r in reports if r.file.endswith("yml/modules/suche.yml"))
-    assert any("STUB-suche.yml" in m for m in winner.mapped)
+    assert any("superseded by admin-doku:yml/modules/suche.yml" in u for u in stub_report.unmapped)
+
+
+def test_the_same_module_in_two_folders_is_merged_richer_first(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "STUB-wetter.yml").write_text(
+        "name: wetter\ntopic: wetterinformationen\nshort_description: Das Wetter\n", "utf-8"
+    )
+    (tmp_path / "b" / "wetter.yml").write_text(
+        "name: Wetter\ndevelopment_status: Beta\ndescription: Wetterdaten vor Ort\n", "utf-8"
+    )
+    reports = import_path([tmp_path])
+    [module] = merged_modules(reports)
+    assert module["source"] == "admin-doku:wetter.yml"
+    assert module["developmentStatus"] == "beta"  # the finished file wins
+    assert module["name"]["de"] == "Wetter"
+    # ...and its empty fields are filled from the stub.
+    assert module["topic"] == "wetterinformationen"
+    assert module["summary"]["de"] == "Das Wetter"
+    stub, finished = sorted(reports, key=lambda r: r.file)
+    assert any("merged into admin-doku:wetter.yml" in u for u in stub.unmapped)
+    assert any("filled: topic, summary.de" in m for m in finished.mapped)
 
 
 def test_global_defaults_apply_to_source_files() -> None:

@@ -30,7 +30,8 @@ STATUS_MAP = {
     "Deprecated": "deprecated",
 }
 DRAFT_PREFIXES = ("STUB-", "DRAFT-")
-GENERATED_MARKER = "AUTO-GENERATED FROM"
+# Generated files start with "# AUTO-GENERATED FROM ..." or "# AUTO-GENERATED FILE - ...".
+GENERATED_MARKER = "AUTO-GENERATED"
 # Fields of the module schema that have a column; everything else goes to ``extra``.
 _TEXT_FIELDS = {
     "name": "name.de",
@@ -55,6 +56,12 @@ _EXTRA_FIELDS = (
 # Defaults of global.yml that say nothing true about a stub: the list of every municipality
 # running the app would claim all of them run a module that is only an idea.
 _NOT_FOR_STUBS = frozenset({"deployed_in_municipalities", "development_status"})
+
+
+def is_generated(text: str) -> bool:
+    """Whether admin-doku text is a generated copy (its header comment says AUTO-GENERATED)."""
+    header = text.lstrip().splitlines()[:5]
+    return any(line.startswith("#") and GENERATED_MARKER in line for line in header)
 
 
 def draft_state(filename: str) -> str | None:
@@ -112,7 +119,30 @@ def import_admin_doku_file(path: str | Path, display_name: str | None = None) ->
     report = import_admin_doku_text(text, name, defaults)
     # A broken global.yml costs the module its defaults, not its import.
     report.warnings[:0] = global_problems
+    superseding = superseding_file(path, generated=is_generated(text))
+    if superseding is not None and report.modules:
+        # Importing file by file must give what importing the folder gives: one module per
+        # slug, taken from the file that admin-doku itself treats as the source.
+        slug = report.modules.pop()["slug"]
+        report.unmapped.append(f"module {slug!r} superseded by {_source(str(superseding))}")
     return report
+
+
+def superseding_file(path: str | Path, *, generated: bool) -> Path | None:
+    """The file that replaces this one as the description of its module, if there is one.
+
+    A generated ``yml/<name>.yml`` is replaced by its source ``yml/modules/<name>.yml``; a
+    ``STUB-``/``DRAFT-`` file by the finished ``<name>.yml`` beside it (admin-doku's workflow
+    renames the stub once it is filled in, so a stub beside its finished file is a leftover).
+    """
+    path = Path(path)
+    if generated:
+        source = path.parent / "modules" / path.name
+        return source if source.is_file() else None
+    if draft_state(path.name):
+        finished = path.parent / (path.name.split("-", 1)[1])
+        return finished if finished.is_file() else None
+    return None
 
 
 def import_admin_doku_text(
@@ -130,7 +160,7 @@ def import_admin_doku_text(
         problems.append(document.problem((), "expected a mapping at the top level"))
         return ImportReport(filename, KIND, problems=problems)
     return import_admin_doku_document(
-        document, problems, defaults, generated=GENERATED_MARKER in text
+        document, problems, defaults, generated=is_generated(text)
     )
 
 
