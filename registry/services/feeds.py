@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +16,7 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from registry.compat.versions import version_key
 from registry.errors import InvalidInput
 from registry.models import Deployment, Event, Module
 from registry.serialize import event_dict, iso
@@ -32,6 +34,9 @@ TITLES = {
     "repository-renamed": "Repository of {module} renamed",
     "repository-gone": "Repository of {module} is gone",
     "repository-archived": "Repository of {module} archived",
+    "deployment-added": "New deployment {deployment}",
+    "deployment-options-changed": "Deployment {deployment} changed",
+    "deployment-removed": "Deployment {deployment} removed",
 }
 
 
@@ -45,17 +50,20 @@ class FeedQuery:
 
 
 def parse_since(raw: str | None) -> datetime | None:
-    """An ISO 8601 time (naive means UTC); InvalidInput on field ``since`` otherwise."""
+    """An ISO 8601 / RFC 3339 time (naive means UTC), in UTC; InvalidInput on ``since``."""
     if raw is None or raw == "":
         return None
+    text = raw.strip().upper()
+    # An unencoded "+" of an offset arrives as a space ("...T10:00:00 01:00").
+    text = re.sub(r"(T[0-9:.]+) ([0-9]{2}:?[0-9]{2})$", r"\1+\2", text)
     try:
-        value = datetime.fromisoformat(raw.strip().replace(" ", "+"))
-    except ValueError:
+        value = datetime.fromisoformat(text)
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 with a positive offset
         raise InvalidInput(
             "query parameter 'since' must be an ISO 8601 time",
             [{"field": "since", "message": f"not an ISO 8601 time: {raw!r}"}],
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def encode_cursor(event: Event) -> str:
@@ -140,7 +148,12 @@ def event_item(event: Event, base: str) -> dict[str, Any]:
 
 def event_title(event: Event) -> str:
     template = TITLES.get(event.kind)
-    fields = {"module": event.module_slug or "registry", "version": event.version or ""}
+    data = event.data or {}
+    fields = {
+        "module": event.module_slug or "registry",
+        "version": event.version or "",
+        "deployment": data.get("name") or f"#{event.deployment_id}",
+    }
     if template is None:
         subject = " ".join(filter(None, [event.module_slug, event.version]))
         return f"{event.kind}: {subject}" if subject else event.kind
@@ -166,3 +179,101 @@ def _event_url(event: Event, base: str) -> str:
 def _url(base: str, path: str, args: dict[str, str]) -> str:
     query = urlencode(sorted(args.items()))
     return f"{base}{path}?{query}" if query else f"{base}{path}"
+
+
+#: Per deployment: what changes the answer to "what can we adopt, what must we replace".
+DEPLOYMENT_KINDS = ("release-published", "release-yanked", "release-withdrawn")
+DEPLOYMENT_FEED_ITEMS = 100
+
+
+def deployment_feed(
+    session: Session,
+    deployment: Deployment,
+    adoptable: dict[str, tuple[str, ...]],
+    *,
+    installed: dict[str, str],
+    base_url: str,
+    feed_path: str,
+) -> dict[str, Any]:
+    """A deployment's JSON Feed, newest first (at most 100 items).
+
+    Items: releases of modules it runs that are newer than its version and adoptable now
+    (``adoptable`` maps slug -> adoptable versions, from the compatibility service), yanked or
+    withdrawn releases of modules it runs, and changes of the deployment itself.
+    """
+    base = base_url.rstrip("/")
+    items = [
+        _deployment_item(event, base, installed)
+        for event in _deployment_events(session, deployment, installed)
+        if _relevant(event, deployment, adoptable, installed)
+    ]
+    return {
+        "version": JSON_FEED_VERSION,
+        "title": f"{FEED_TITLE}: {deployment.name}",
+        "home_page_url": f"{base}/api/v1/deployments/{deployment.id}",
+        "feed_url": f"{base}{feed_path}",
+        "description": "Newly adoptable versions and yanked or withdrawn releases of the modules "
+        f"{deployment.name} runs.",
+        "language": "en",
+        "items": items[:DEPLOYMENT_FEED_ITEMS],
+    }
+
+
+def _deployment_events(
+    session: Session, deployment: Deployment, installed: dict[str, str]
+) -> list[Event]:
+    hidden = select(Module.slug).where(Module.hidden.is_(True))
+    about_modules = and_(
+        Event.kind.in_(DEPLOYMENT_KINDS),
+        Event.module_slug.in_(sorted(installed)),
+        Event.module_slug.not_in(hidden),
+    )
+    return list(
+        session.scalars(
+            select(Event)
+            .where(or_(about_modules, Event.deployment_id == deployment.id))
+            .order_by(Event.created_at.desc(), Event.id.desc())
+        ).all()
+    )
+
+
+def _relevant(
+    event: Event,
+    deployment: Deployment,
+    adoptable: dict[str, tuple[str, ...]],
+    installed: dict[str, str],
+) -> bool:
+    if event.deployment_id == deployment.id:
+        return True
+    if event.kind != "release-published":
+        return True
+    slug, version = event.module_slug or "", event.version or ""
+    return version in adoptable.get(slug, ()) and _newer(version, installed.get(slug))
+
+
+def _newer(version: str, than: str | None) -> bool:
+    if than is None:
+        return True
+    try:
+        return version_key(version) > version_key(than)
+    except (ValueError, TypeError):
+        return version != than
+
+
+def _deployment_item(event: Event, base: str, installed: dict[str, str]) -> dict[str, Any]:
+    item = event_item(event, base)
+    if event.kind == "release-published":
+        item["title"] = f"{event.module_slug} {event.version} can be adopted"
+        item["content_text"] = (
+            f"{event.module_slug} {event.version} can be adopted "
+            f"(running {installed.get(event.module_slug or '', 'none')})."
+        )
+    elif event.module_slug in installed:
+        running = installed[event.module_slug]
+        affects = (
+            "affects the running version" if running == event.version else f"running {running}"
+        )
+        item["content_text"] = f"{item['title']} ({affects})."
+        item["_sva"]["affectsInstalled"] = running == event.version
+    item["tags"] = [event.kind]
+    return item

@@ -23,6 +23,7 @@ from registry.web import security
 from registry.web.auth import require, require_principal
 from registry.web.caching import cached_json
 from registry.web.common import get_session, get_settings, int_arg, json_response
+from registry.web.openapi import openapi_document
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 api.record_once(lambda state: security.init_app(state.app))
@@ -154,3 +155,9 @@ def component_versions(name: str) -> Response:
         return {"component": name, "items": items}
 
     return cached_json(CATALOG, build)
+
+
+@api.get("/openapi.json")
+def openapi() -> Response:
+    # The document depends on no data: no counter scope, cached once per process.
+    return cached_json((), openapi_document)

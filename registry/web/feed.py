@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from registry.db import utcnow
+from registry.services import compatibility as compat
 from registry.services import dashboard as dashboard_service
+from registry.services import deployments as deployments_service
 from registry.services import feeds
+from registry.web.auth import current_principal
 from registry.web.caching import cached_json
 from registry.web.common import get_session, get_settings, int_arg
 
@@ -15,6 +18,8 @@ feed = Blueprint("feed", __name__)
 FEED_MIMETYPE = "application/feed+json"
 #: The public feed shows catalogue events, minus hidden modules and private deployments.
 FEED_SCOPES = ("events", "catalog", "deployments")
+#: The key under which the deployments blueprint keeps the process's compatibility cache.
+COMPAT_CACHE_KEY = "registry.compatibility"
 
 
 @feed.get("/api/v1/feed.json")
@@ -46,3 +51,49 @@ def dashboard() -> Response:
         lambda: dashboard_service.dashboard(get_session(), now=utcnow()),
         extra_key=dashboard_service.crawl_marker(get_session()),
     )
+
+
+@feed.get("/api/v1/deployments/<int:deployment_id>/feed.json")
+def deployment_feed(deployment_id: int) -> Response:
+    principal = current_principal()
+    session = get_session()
+    # Not found for a private deployment the caller may not see (no existence leak).
+    found = deployments_service.get_deployment(session, deployment_id, principal)
+
+    def build() -> dict:  # type: ignore[type-arg]
+        installed = dashboard_service.installed(found)
+        state = compat.state_from_document(found.document)
+        verdicts = compat_cache().verdicts(session, state, _known(session, installed))
+        return feeds.deployment_feed(
+            session,
+            found,
+            {slug: tuple(v.adoptable) for slug, v in verdicts.items()},
+            installed=installed,
+            base_url=get_settings().server.base_url,
+            feed_path=request.path,
+        )
+
+    private = found.visibility == "private"
+    return cached_json(
+        FEED_SCOPES,
+        build,
+        # Private answers are keyed by the caller's token so no one else is served them.
+        principal_key=principal.token_id if private and principal else None,
+        mimetype=FEED_MIMETYPE,
+    )
+
+
+def compat_cache() -> compat.CompatibilityCache:
+    """The process's compatibility cache (shared with the deployments blueprint)."""
+    cache = current_app.extensions.get(COMPAT_CACHE_KEY)
+    if cache is None:
+        policy = compat.policy_from_settings(get_settings())
+        cache = current_app.extensions.setdefault(
+            COMPAT_CACHE_KEY, compat.CompatibilityCache(policy)
+        )
+    return cache
+
+
+def _known(session, installed: dict[str, str]) -> list[str]:  # type: ignore[no-untyped-def]
+    snapshot = compat_cache().snapshot(session)
+    return [slug for slug in installed if snapshot.has_module(slug)]
