@@ -6,17 +6,20 @@ import json
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
+from registry.compat import DeploymentState
 from registry.errors import InvalidInput
 from registry.models import Deployment
 from registry.serialize import deployment_dict
+from registry.services import compatibility as compat
 from registry.services import deployments as service
 from registry.services.events import data_versions
 from registry.web.auth import current_principal, require, require_principal
-from registry.web.common import get_session, int_arg, json_response
+from registry.web.common import get_session, get_settings, int_arg, json_response
 
 deployments = Blueprint("deployments", __name__, url_prefix="/api/v1")
+CACHE_KEY = "registry.compatibility"
 
 
 @deployments.get("/deployments")
@@ -104,3 +107,70 @@ def _json_body() -> Any:
 
 def _changed_at(scope: str) -> datetime | None:
     return data_versions(get_session())[scope][1]
+
+
+@deployments.get("/deployments/<int:deployment_id>/compatibility")
+def deployment_compatibility(deployment_id: int) -> Response:
+    found, state, cache = _deployment_state(deployment_id)
+    body = compat.compatibility_answer(cache, get_session(), state, found.id)
+    return json_response(body, last_modified=_verdict_time(cache, found))
+
+
+@deployments.get("/deployments/<int:deployment_id>/compatibility/<slug>")
+def deployment_module_compatibility(deployment_id: int, slug: str) -> Response:
+    found, state, cache = _deployment_state(deployment_id)
+    body = compat.module_answer(cache, get_session(), state, slug)
+    return json_response(body, last_modified=_verdict_time(cache, found))
+
+
+@deployments.get("/deployments/<int:deployment_id>/upgrade-plan")
+def deployment_upgrade_plan(deployment_id: int) -> Response:
+    found, state, cache = _deployment_state(deployment_id)
+    component, to = _required_args("component", "to")
+    report = cache.component_upgrade(get_session(), state, component, to)
+    body = {"deployment": found.id, **report.to_dict()}
+    return json_response(body, last_modified=_verdict_time(cache, found))
+
+
+@deployments.get("/compatibility")
+def what_if() -> Response:
+    query = compat.what_if_from_query(list(request.args.items(multi=True)))
+    cache = _compat_cache()
+    state = compat.state_from_document(query.document)
+    body = compat.compatibility_answer(cache, get_session(), state, None, query.modules)
+    body["query"] = query.document
+    return json_response(body, last_modified=cache.snapshot(get_session()).changed_at)
+
+
+def _compat_cache() -> compat.CompatibilityCache:
+    """The process's compatibility cache (created on first use from the policy settings)."""
+    cache: compat.CompatibilityCache | None = current_app.extensions.get(CACHE_KEY)
+    if cache is None:
+        policy = compat.policy_from_settings(get_settings())
+        cache = current_app.extensions.setdefault(CACHE_KEY, compat.CompatibilityCache(policy))
+    assert cache is not None
+    return cache
+
+
+def _deployment_state(
+    deployment_id: int,
+) -> tuple[Deployment, DeploymentState, compat.CompatibilityCache]:
+    found = service.get_deployment(get_session(), deployment_id, current_principal())
+    return found, compat.state_from_document(found.document), _compat_cache()
+
+
+def _verdict_time(cache: compat.CompatibilityCache, deployment: Deployment) -> datetime | None:
+    times = [cache.snapshot(get_session()).changed_at, deployment.updated_at]
+    return max((t for t in times if t is not None), default=None)
+
+
+def _required_args(*names: str) -> list[str]:
+    """The values of required query parameters; InvalidInput naming every missing one."""
+    values = [request.args.get(name, "").strip() for name in names]
+    missing = [name for name, value in zip(names, values, strict=True) if not value]
+    if missing:
+        raise InvalidInput(
+            f"missing query parameter(s): {', '.join(missing)}",
+            [{"field": name, "message": "required"} for name in missing],
+        )
+    return values

@@ -16,7 +16,10 @@ MUSTERHAUSEN = {
     "state": "BB",
     "visibility": "public",
     "channel": "stable",
-    "components": {"app": "4.2.1", "mainserver": {"commit": "04d9eb41", "capabilities": ["search"]}},
+    "components": {
+        "app": "4.2.1",
+        "mainserver": {"commit": "04d9eb41", "capabilities": ["search"]},
+    },
     "modules": {"maengelmelder": "4.2.1"},
     "licenses": ["GPL-3.0-or-later", "EUPL-1.2", "MIT"],
 }
@@ -70,7 +73,9 @@ def test_update_records_changed_options(session):
     changed = dict(MUSTERHAUSEN, channel="prerelease", modules={})
     service.update_deployment(session, created.id, changed)
     event = session.scalars(
-        select(Event).where(Event.kind == service.OPTIONS_CHANGED, Event.deployment_id == created.id)
+        select(Event).where(
+            Event.kind == service.OPTIONS_CHANGED, Event.deployment_id == created.id
+        )
     ).one()
     assert event.data["changed"] == ["channel", "modules"]
     assert session.get(Deployment, created.id).channel == "prerelease"

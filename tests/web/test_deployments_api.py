@@ -16,7 +16,10 @@ DOCUMENT = {
     "state": "BB",
     "visibility": "public",
     "channel": "stable",
-    "components": {"app": "4.2.1", "mainserver": {"commit": "04d9eb41", "capabilities": ["search"]}},
+    "components": {
+        "app": "4.2.1",
+        "mainserver": {"commit": "04d9eb41", "capabilities": ["search"]},
+    },
     "modules": {"maengelmelder": "4.2.1"},
 }
 
@@ -36,7 +39,9 @@ def admin(session):
 def stored(session):
     """A public and a private deployment, each with its own deployment token."""
     public = service.create_deployment(session, DOCUMENT)
-    private = service.create_deployment(session, dict(DOCUMENT, name="Geheim", visibility="private"))
+    private = service.create_deployment(
+        session, dict(DOCUMENT, name="Geheim", visibility="private")
+    )
     _t, public_secret = create_token(session, "deployment", deployment=public.id)
     _t, private_secret = create_token(session, "deployment", deployment=private.id)
     session.commit()
@@ -58,9 +63,10 @@ def test_post_answers_201_with_stored_deployment_and_id(client, admin, session):
     body = response.get_json()
     assert body["name"] == "Musterhausen" and isinstance(body["id"], int)
     assert response.headers["Location"] == f"/api/v1/deployments/{body['id']}"
-    assert client.get(f"/api/v1/deployments/{body['id']}").get_json()["components"] == DOCUMENT[
-        "components"
-    ]
+    assert (
+        client.get(f"/api/v1/deployments/{body['id']}").get_json()["components"]
+        == DOCUMENT["components"]
+    )
 
 
 def test_unbound_deployment_token_may_create_then_edit_its_deployment(client, session):
@@ -68,7 +74,9 @@ def test_unbound_deployment_token_may_create_then_edit_its_deployment(client, se
     session.commit()
     created = client.post("/api/v1/deployments", json=DOCUMENT, headers=_bearer(secret)).get_json()
     changed = dict(DOCUMENT, channel="prerelease")
-    response = client.put(f"/api/v1/deployments/{created['id']}", json=changed, headers=_bearer(secret))
+    response = client.put(
+        f"/api/v1/deployments/{created['id']}", json=changed, headers=_bearer(secret)
+    )
     assert response.status_code == 200 and response.get_json()["channel"] == "prerelease"
 
 
@@ -96,8 +104,16 @@ def test_bad_token_is_401(client):
 
 def test_post_invalid_document_lists_every_problem_and_stores_nothing(client, admin, session):
     before = (_count(session, Deployment), _count(session, Event))
-    bad = {"schemaVersion": 1, "name": "X", "ags": "1234", "state": "ZZ", "visibility": "secret",
-           "components": {"app": "four"}, "modules": {"Bad Slug": "1.0"}, "extra": True}
+    bad = {
+        "schemaVersion": 1,
+        "name": "X",
+        "ags": "1234",
+        "state": "ZZ",
+        "visibility": "secret",
+        "components": {"app": "four"},
+        "modules": {"Bad Slug": "1.0"},
+        "extra": True,
+    }
     response = client.post("/api/v1/deployments", json=bad, headers=admin)
     assert response.status_code == 400
     error = response.get_json()["error"]
@@ -137,7 +153,9 @@ def test_put_replaces_document(client, stored):
 
 def test_put_invalid_is_400_and_keeps_document(client, stored):
     url = f"/api/v1/deployments/{stored['public']}"
-    response = client.put(url, json=dict(DOCUMENT, channel="nightly", name=""), headers=stored["public_token"])
+    response = client.put(
+        url, json=dict(DOCUMENT, channel="nightly", name=""), headers=stored["public_token"]
+    )
     assert response.status_code == 400
     assert {d["field"] for d in response.get_json()["error"]["details"]} >= {"channel", "name"}
     assert client.get(url).get_json()["channel"] == "stable"

@@ -1,0 +1,586 @@
+"""Compatibility answers from the database: the pure engine (``registry.compat``) wired to the
+registry's data, with caches that are never stale.
+
+- The engine's ``Catalog`` is built from the database and cached under the ``catalog`` data
+  version.  When that counter moves, the rows are read again but only releases whose content
+  changed are converted anew; the modules whose releases changed are remembered per rebuild.
+- Verdicts are cached per ``DeploymentState`` (the deployment's inputs, so deployments with
+  identical inputs share one entry and an edited deployment is a new key) together with the
+  catalog version they were computed for.  After a catalog change only the modules the change
+  touches (the changed modules and, transitively, the modules depending on them) are
+  evaluated again; a change of component versions or capabilities re-evaluates everything.
+- The counter is read before the rows: the data seen is at least as new as the version it is
+  filed under, so a later request never keeps an older answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from packaging.version import InvalidVersion
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.compat import (
+    Catalog,
+    ComponentRequirement,
+    ComponentState,
+    ComponentUpgradeReport,
+    DeploymentState,
+    Evaluator,
+    InvalidRange,
+    ModuleRequirement,
+    Policy,
+    Release,
+    Verdict,
+    affected_modules,
+    explain,
+    parse_range,
+    parse_version,
+    plan_component_upgrade,
+)
+from registry.config import Settings
+from registry.errors import InvalidInput, NotFound
+from registry.models import Component, ComponentCapability, ComponentVersion, Module
+from registry.models import Release as ReleaseRow
+from registry.services.deployments import validated_document
+from registry.services.events import bump, data_versions
+
+log = logging.getLogger(__name__)
+
+_RowKey = tuple[Any, ...]
+
+
+def policy_from_settings(settings: Settings) -> Policy:
+    """The engine's license policy from the ``[policy]`` settings."""
+    return Policy(
+        default_allowed_licenses=frozenset(settings.policy.allowed_licenses),
+        require_known_license=settings.policy.require_known_license,
+    )
+
+
+def state_from_document(document: Mapping[str, Any]) -> DeploymentState:
+    """The engine's view of a (validated) deployment document."""
+    components = []
+    for name, value in (document.get("components") or {}).items():
+        if isinstance(value, dict):
+            components.append(
+                ComponentState(
+                    name=name,
+                    version=value.get("version"),
+                    commit=value.get("commit"),
+                    capabilities=frozenset(value.get("capabilities") or ()),
+                )
+            )
+        else:
+            components.append(ComponentState(name=name, version=str(value)))
+    licenses = document.get("licenses")
+    return DeploymentState.build(
+        components,
+        {slug: str(version) for slug, version in (document.get("modules") or {}).items()},
+        channel="prerelease" if document.get("channel") == "prerelease" else "stable",
+        allowed_licenses=None if licenses is None else licenses,
+    )
+
+
+@dataclass(frozen=True)
+class CatalogSnapshot:
+    """The engine's catalog at one ``catalog`` data version, with an evaluator for it."""
+
+    version: int
+    changed_at: datetime | None
+    catalog: Catalog
+    evaluator: Evaluator
+    listed: tuple[str, ...]  # modules answered for "all modules": not hidden, by slug
+    row_memo: Mapping[_RowKey, Release] = field(repr=False)
+
+    def has_module(self, slug: str) -> bool:
+        return slug in self.catalog.releases
+
+
+@dataclass
+class CacheStats:
+    """What the verdict cache did (for tests and benchmarks)."""
+
+    catalog_builds: int = 0
+    releases_converted: int = 0
+    hits: int = 0
+    full: int = 0
+    partial: int = 0
+    modules_recomputed: int = 0
+
+
+@dataclass
+class _Entry:
+    version: int
+    verdicts: dict[str, Verdict]
+
+
+class CompatibilityCache:
+    """Catalog snapshots and per-deployment verdicts, keyed by the data versions they read.
+
+    One instance per process (the web app keeps one in ``app.extensions``); safe to share
+    between threads.  Every answer checks the current ``catalog`` counter first.
+    """
+
+    def __init__(self, policy: Policy, *, max_states: int = 20_000, history: int = 256) -> None:
+        self.policy = policy
+        self.max_states = max_states
+        self.stats = CacheStats()
+        self._history_size = history
+        self._snapshot: CatalogSnapshot | None = None
+        # (catalog version, modules changed since the previous build or None for "all").
+        self._history: list[tuple[int, frozenset[str] | None]] = []
+        self._entries: OrderedDict[DeploymentState, _Entry] = OrderedDict()
+        self._lock = threading.RLock()
+
+    def snapshot(self, session: Session) -> CatalogSnapshot:
+        """The catalog of the current ``catalog`` data version (rebuilt only when it moved)."""
+        version, changed_at = data_versions(session)["catalog"]
+        with self._lock:
+            current = self._snapshot
+            if current is not None and current.version == version:
+                return current
+            snapshot, changed = build_snapshot(session, version, changed_at, self.policy, current)
+            self.stats.catalog_builds += 1
+            self.stats.releases_converted += _converted(snapshot, current)
+            self._snapshot = snapshot
+            self._history.append((version, changed))
+            del self._history[: -self._history_size]
+            return snapshot
+
+    def verdicts(
+        self, session: Session, state: DeploymentState, modules: Iterable[str] | None = None
+    ) -> dict[str, Verdict]:
+        """Verdicts of ``state`` for ``modules`` (default: every listed module), by slug."""
+        snapshot = self.snapshot(session)
+        with self._lock:
+            everything = self._all_verdicts(snapshot, state)
+        wanted = snapshot.listed if modules is None else tuple(modules)
+        return {slug: everything[slug] for slug in wanted if slug in everything}
+
+    def component_upgrade(
+        self, session: Session, state: DeploymentState, component: str, to: str
+    ) -> ComponentUpgradeReport:
+        """What happens to the installed modules of ``state`` when ``component`` moves to
+        version ``to``."""
+        _check_version("to", to)
+        known = session.scalar(select(Component.id).where(Component.name == component))
+        if known is None and state.component(component) is None:
+            raise NotFound(
+                f"no component {component!r}", [{"field": "component", "value": component}]
+            )
+        snapshot = self.snapshot(session)
+        with self._lock:
+            return plan_component_upgrade(
+                state, snapshot.catalog, self.policy, component, to, evaluator=snapshot.evaluator
+            )
+
+    def _all_verdicts(
+        self, snapshot: CatalogSnapshot, state: DeploymentState
+    ) -> dict[str, Verdict]:
+        entry = self._entries.get(state)
+        if entry is not None and entry.version == snapshot.version:
+            self.stats.hits += 1
+            self._entries.move_to_end(state)
+            return entry.verdicts
+        changed = None if entry is None else self._changed_since(entry.version)
+        if entry is None or changed is None:
+            verdicts = snapshot.evaluator.evaluate(state)
+            self.stats.full += 1
+        else:
+            touched = affected_modules(snapshot.catalog, changed)
+            verdicts = {s: v for s, v in entry.verdicts.items() if snapshot.has_module(s)}
+            verdicts.update(snapshot.evaluator.evaluate(state, touched))
+            self.stats.partial += 1
+            self.stats.modules_recomputed += len(touched)
+        self._entries[state] = _Entry(snapshot.version, verdicts)
+        self._entries.move_to_end(state)
+        while len(self._entries) > self.max_states:
+            self._entries.popitem(last=False)
+        return verdicts
+
+    def _changed_since(self, version: int) -> frozenset[str] | None:
+        """Modules changed after catalog ``version``; None when unknown or "everything"."""
+        versions = [v for v, _ in self._history]
+        if version not in versions:
+            return None
+        changed: set[str] = set()
+        for _v, modules in self._history[versions.index(version) + 1 :]:
+            if modules is None:
+                return None
+            changed |= modules
+        return frozenset(changed)
+
+
+def build_snapshot(
+    session: Session,
+    version: int,
+    changed_at: datetime | None,
+    policy: Policy,
+    previous: CatalogSnapshot | None = None,
+) -> tuple[CatalogSnapshot, frozenset[str] | None]:
+    """A catalog snapshot from the database, reusing ``previous``'s converted releases.
+
+    Returns the snapshot and the modules whose releases differ from ``previous`` (None when
+    there is no previous snapshot or component versions/capabilities changed: everything).
+    """
+    memo = {} if previous is None else previous.row_memo
+    new_memo: dict[_RowKey, Release] = {}
+    releases: dict[str, list[Release]] = {}
+    listed = []
+    for slug, hidden in session.execute(select(Module.slug, Module.hidden).order_by(Module.slug)):
+        releases[slug] = []
+        if not hidden:
+            listed.append(slug)
+    for row in session.execute(_release_rows()):
+        key = _row_key(row)
+        release = memo.get(key) or new_memo.get(key) or engine_release(row)
+        new_memo[key] = release
+        releases[row.slug].append(release)
+    catalog = Catalog(
+        releases={slug: tuple(items) for slug, items in releases.items()},
+        component_versions=_component_versions(session),
+        component_capabilities=_component_capabilities(session),
+    )
+    snapshot = CatalogSnapshot(
+        version=version,
+        changed_at=changed_at,
+        catalog=catalog,
+        evaluator=Evaluator(catalog, policy),
+        listed=tuple(listed),
+        row_memo=new_memo,
+    )
+    return snapshot, _changed_modules(previous, catalog)
+
+
+def _release_rows() -> Any:
+    return (
+        select(
+            Module.slug,
+            ReleaseRow.version,
+            ReleaseRow.prerelease,
+            ReleaseRow.yanked,
+            ReleaseRow.withdrawn,
+            ReleaseRow.license_declared,
+            ReleaseRow.license_detected,
+            ReleaseRow.requires,
+            ReleaseRow.depends_on,
+            ReleaseRow.problems,
+        )
+        .join(Module, ReleaseRow.module_id == Module.id)
+        .order_by(Module.slug, ReleaseRow.id)
+    )
+
+
+def _row_key(row: Any) -> _RowKey:
+    return (
+        row.slug,
+        row.version,
+        row.prerelease,
+        row.yanked or row.withdrawn,
+        row.license_declared or row.license_detected,
+        json.dumps(row.requires or {}, sort_keys=True),
+        json.dumps(row.depends_on or {}, sort_keys=True),
+        json.dumps(row.problems or [], sort_keys=True),
+    )
+
+
+def engine_release(row: Any) -> Release:
+    """The engine's view of one release row (a withdrawn release counts as yanked).
+
+    A stored range the engine cannot parse becomes a metadata problem of the release, so it is
+    blocked with ``metadata-invalid`` instead of breaking every answer.
+    """
+    problems = [_problem_text(p) for p in row.problems or []]
+    requires = []
+    for name, req in sorted((row.requires or {}).items()):
+        raw = req.get("range") if isinstance(req, dict) else req
+        capabilities = req.get("capabilities") if isinstance(req, dict) else None
+        range_ = None
+        if raw not in (None, ""):
+            try:
+                range_ = parse_range(str(raw))
+            except InvalidRange as error:
+                problems.append(f"requires.{name}: {error.reason}")
+        requires.append(ComponentRequirement(name, range_, frozenset(capabilities or ())))
+    depends = []
+    for slug, dep in sorted((row.depends_on or {}).items()):
+        raw = dep.get("range") if isinstance(dep, dict) else dep
+        try:
+            depends.append(ModuleRequirement(slug, parse_range(str(raw or "*"))))
+        except InvalidRange as error:
+            problems.append(f"dependsOn.{slug}: {error.reason}")
+    return Release(
+        module=row.slug,
+        version=row.version,
+        prerelease=bool(row.prerelease),
+        yanked=bool(row.yanked or row.withdrawn),
+        license=row.license_declared or row.license_detected,
+        requires=tuple(requires),
+        depends_on=tuple(depends),
+        problems=tuple(problems),
+    )
+
+
+def _problem_text(problem: Any) -> str:
+    if isinstance(problem, dict):
+        where = problem.get("field") or ""
+        message = problem.get("message") or json.dumps(problem, sort_keys=True)
+        return f"{where}: {message}" if where else str(message)
+    return str(problem)
+
+
+def _component_versions(session: Session) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(Component.name, ComponentVersion.version)
+        .join(Component, ComponentVersion.component_id == Component.id)
+        .order_by(Component.name, ComponentVersion.id)
+    )
+    for name, version in rows:
+        found.setdefault(name, []).append(version)
+    return {name: tuple(versions) for name, versions in found.items()}
+
+
+def _component_capabilities(session: Session) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    rows = session.execute(
+        select(Component.name, ComponentCapability.name).join(
+            Component, ComponentCapability.component_id == Component.id
+        )
+    )
+    for component, capability in rows:
+        found.setdefault(component, set()).add(capability)
+    return {name: frozenset(names) for name, names in found.items()}
+
+
+def _changed_modules(previous: CatalogSnapshot | None, catalog: Catalog) -> frozenset[str] | None:
+    if previous is None:
+        return None
+    old = previous.catalog
+    if (
+        old.component_versions != catalog.component_versions
+        or old.component_capabilities != catalog.component_capabilities
+    ):
+        return None
+    slugs = set(old.releases) | set(catalog.releases)
+    return frozenset(s for s in slugs if old.releases.get(s) != catalog.releases.get(s))
+
+
+def _converted(snapshot: CatalogSnapshot, previous: CatalogSnapshot | None) -> int:
+    if previous is None:
+        return len(snapshot.row_memo)
+    old = set(map(id, previous.row_memo.values()))
+    return sum(1 for release in snapshot.row_memo.values() if id(release) not in old)
+
+
+def _check_version(field_name: str, text: str) -> None:
+    try:
+        parse_version(text)
+    except InvalidVersion:
+        raise InvalidInput(
+            f"{field_name} must be a version",
+            [{"field": field_name, "message": f"{text!r} is no version (PEP 440 / SemVer)"}],
+        ) from None
+
+
+# ---- answers ------------------------------------------------------------------------------
+
+
+def compatibility_answer(
+    cache: CompatibilityCache,
+    session: Session,
+    state: DeploymentState,
+    deployment_id: int | None,
+    modules: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """``{"deployment": id, "modules": [verdict, ...]}`` of DESIGN §5 (unknown slugs: NotFound)."""
+    if modules is not None:
+        require_modules(cache.snapshot(session), modules)
+    verdicts = cache.verdicts(session, state, modules)
+    return {"deployment": deployment_id, "modules": [v.to_dict() for v in verdicts.values()]}
+
+
+def module_answer(
+    cache: CompatibilityCache, session: Session, state: DeploymentState, slug: str
+) -> dict[str, Any]:
+    """One module's verdict entry of DESIGN §5; NotFound for an unknown module."""
+    require_modules(cache.snapshot(session), [slug])
+    return cache.verdicts(session, state, [slug])[slug].to_dict()
+
+
+def require_modules(snapshot: CatalogSnapshot, slugs: Iterable[str]) -> None:
+    """NotFound naming every slug the catalog does not know."""
+    missing = [slug for slug in slugs if not snapshot.has_module(slug)]
+    if missing:
+        raise NotFound(
+            f"no module {', '.join(map(repr, missing))}",
+            [{"field": "module", "value": slug, "message": "no such module"} for slug in missing],
+        )
+
+
+# ---- what-if ------------------------------------------------------------------------------
+
+_COMPONENT_FIELDS = ("version", "commit", "capabilities")
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A hypothetical deployment from query parameters and the modules asked about."""
+
+    document: dict[str, Any]
+    modules: tuple[str, ...] | None
+
+
+def what_if_from_query(pairs: Sequence[tuple[str, str]]) -> WhatIf:
+    """Read ``app=4.2.1``, ``mainserver.capabilities=vouchers,search``,
+    ``mainserver.commit=04d9eb41``, ``<component>.version=``, ``modules.<slug>=<version>``,
+    ``channel=``, ``licenses=a,b`` and ``module=<slug>`` (repeatable or comma separated) into a
+    validated deployment document; InvalidInput lists every problem."""
+    components: dict[str, dict[str, Any]] = {}
+    document: dict[str, Any] = {"schemaVersion": 1, "name": "what-if"}
+    modules: list[str] | None = None
+    problems: list[dict[str, Any]] = []
+    for key, value in pairs:
+        head, dot, rest = key.partition(".")
+        if key == "module":
+            modules = (modules or []) + _list(value)
+        elif key in ("channel", "name"):
+            document[key] = value
+        elif key == "licenses":
+            document["licenses"] = _list(value)
+        elif head == "modules" and dot and rest:
+            document.setdefault("modules", {})[rest] = value
+        elif not dot:
+            components.setdefault(key, {})["version"] = value
+        elif rest in _COMPONENT_FIELDS:
+            entry = components.setdefault(head, {})
+            entry[rest] = _list(value) if rest == "capabilities" else value
+        else:
+            problems.append({"field": key, "message": "unknown query parameter"})
+    if components:
+        document["components"] = components
+    try:
+        document = validated_document(document, "<query>")
+    except InvalidInput as error:
+        problems.extend(_query_problem(p) for p in error.problems)
+    if problems:
+        raise InvalidInput(f"the what-if query has {len(problems)} problem(s)", problems)
+    return WhatIf(document, None if modules is None else tuple(dict.fromkeys(modules)))
+
+
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _query_problem(problem: Any) -> dict[str, Any]:
+    """A document problem named by its query parameter (``components.app`` -> ``app``)."""
+    data = problem.to_dict() if hasattr(problem, "to_dict") else dict(problem)
+    path = data.get("field", "")
+    if path.startswith("components."):
+        path = path[len("components.") :].removesuffix(".version")
+    return {"field": path, "message": data.get("message", "")}
+
+
+# ---- text for people ----------------------------------------------------------------------
+
+
+def verdict_lines(verdict: Verdict, lang: str = "de") -> list[str]:
+    """A verdict as plain lines: what can be adopted, what blocks the rest, the plan."""
+    de = lang == "de"
+    language: Literal["de", "en"] = "de" if de else "en"
+    lines = [f"{verdict.module}:"]
+    if verdict.adoptable:
+        label = "übernehmbar" if de else "adoptable"
+        lines.append(f"  {label}: {', '.join(verdict.adoptable)}")
+    else:
+        lines.append("  " + ("keine Version übernehmbar" if de else "no adoptable version"))
+    if verdict.newest is not None:
+        lines.append(f"  {'neueste' if de else 'newest'}: {verdict.newest}")
+    newest_blocked = verdict.reasons_for(verdict.newest) if verdict.newest else ()
+    if newest_blocked:
+        lines.append(f"  {verdict.newest} " + ("ist blockiert:" if de else "is blocked:"))
+        for reason in newest_blocked:
+            lines.append(f"    - [{reason.code}] {explain(reason, language)}")
+    others = [b for b in verdict.blocked if b.version != verdict.newest]
+    if others:
+        label = "weitere blockierte Versionen" if de else "other blocked versions"
+        lines.append(f"  {label}: {len(others)}")
+    plan = verdict.upgrade_plan
+    if plan is not None:
+        title = "Upgrade-Plan für" if de else "upgrade plan for"
+        state = "" if plan.possible else (" (nicht möglich)" if de else " (not possible)")
+        lines.append(f"  {title} {plan.version}{state}:")
+        lines.extend(f"    - {_step_text(step.to_dict(), de)}" for step in plan.steps)
+    return lines
+
+
+def _step_text(step: Mapping[str, Any], de: bool) -> str:
+    subject = step.get("component") or step.get("module") or ""
+    parts = []
+    if "to" in step:
+        if step["to"] is None:
+            parts.append("keine bekannte Version reicht" if de else "no known version does")
+        else:
+            current = step.get("from") or ("nichts" if de else "nothing")
+            parts.append(f"{current} -> {step['to']}")
+    if step.get("capabilities"):
+        label = "Fähigkeiten" if de else "capabilities"
+        parts.append(f"{label}: {', '.join(step['capabilities'])}")
+    if step.get("message"):
+        parts.append(str(step["message"]))
+    return f"{subject}: {'; '.join(parts)}" if subject else "; ".join(parts)
+
+
+# ---- capabilities from a GraphQL introspection ---------------------------------------------
+
+
+def introspection_capabilities(introspection: Any) -> list[str]:
+    """Root query and mutation field names of a GraphQL introspection result, sorted.
+
+    Accepts the response as GraphQL servers send it (``{"data": {"__schema": ...}}``) or the
+    bare ``{"__schema": ...}``; InvalidInput when it is neither.
+    """
+    schema = None
+    if isinstance(introspection, dict):
+        schema = introspection.get("data", introspection).get("__schema")
+    if not isinstance(schema, dict) or not isinstance(schema.get("types"), list):
+        raise InvalidInput(
+            "not a GraphQL introspection result",
+            [{"field": "__schema", "message": "expected {'data': {'__schema': {'types': [...]}}}"}],
+        )
+    types = {t.get("name"): t for t in schema["types"] if isinstance(t, dict)}
+    names: set[str] = set()
+    for root in ("queryType", "mutationType"):
+        root_type = schema.get(root)
+        if isinstance(root_type, dict):
+            fields = types.get(root_type.get("name"), {}).get("fields") or []
+            names.update(f["name"] for f in fields if isinstance(f, dict) and f.get("name"))
+    return sorted(names)
+
+
+def import_capabilities(
+    session: Session, component: str, names: Iterable[str], source: str = ""
+) -> tuple[int, int]:
+    """Record ``names`` as capabilities the component is known to offer (used by upgrade
+    plans); returns (added, already known).  Marks the catalog changed when any is added."""
+    found = session.scalar(select(Component).where(Component.name == component))
+    if found is None:
+        raise NotFound(f"no component {component!r}", [{"field": "component", "value": component}])
+    known = {c.name for c in found.capabilities}
+    added = 0
+    for name in sorted(set(names) - known):
+        found.capabilities.append(ComponentCapability(name=name, source=source))
+        added += 1
+    if added:
+        session.flush()
+        bump(session, "catalog")
+    return added, len(known & set(names))
