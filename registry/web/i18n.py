@@ -50,13 +50,13 @@ def get_locale() -> str:
     return g.lang
 
 
-def gettext(message: str, **variables: Any) -> str:
+def gettext(message: str, /, **variables: Any) -> str:
     """``message`` in the request's language, with ``%(name)s`` placeholders filled."""
     text = _translate(message)
     return text % variables if variables else text
 
 
-def ngettext(singular: str, plural: str, number: int, **variables: Any) -> str:
+def ngettext(singular: str, plural: str, number: int, /, **variables: Any) -> str:
     """The singular or plural form for ``number``, with ``%(num)s`` and placeholders filled."""
     return _translate_plural(singular, plural, number) % {"num": number, **variables}
 

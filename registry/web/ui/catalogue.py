@@ -58,7 +58,6 @@ def index() -> str:
         statuses=STATUSES,
         deployments=deployments,
         chosen=chosen,
-        can_filter_adoptable=verdicts.available(),
         sort=sort,
         args=args,
     )

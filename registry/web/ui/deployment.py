@@ -13,11 +13,13 @@ from sqlalchemy import select
 
 from registry.errors import InvalidInput
 from registry.models import Deployment, Module
+from registry.services import catalog
 from registry.services import deployments as service
 from registry.services.tokens import Principal
 from registry.web.auth import current_principal
 from registry.web.common import get_session
 from registry.web.i18n import gettext as _
+from registry.web.i18n import localized
 from registry.web.ui import queries, verdicts
 from registry.web.ui.deployment_form import (
     DeploymentForm,
@@ -45,33 +47,38 @@ def deployment_page(deployment_id: int) -> str:
     principal = current_principal()
     deployment = service.get_deployment(session, deployment_id, principal)
     answers = verdicts.for_deployment(session, deployment)
+    installed = queries.installed_modules(deployment)
     return render_template(
         "ui/deployment.html",
         deployment=deployment,
         document=deployment.document or {},
-        installed=queries.installed_modules(deployment),
-        groups=_grouped(answers, queries.installed_modules(deployment)),
+        installed=installed,
+        groups=_grouped(answers, installed),
+        best_steps=best_steps(answers, installed),
         modules=_modules_by_slug(session),
+        names=display_names(session),
         may_edit=_may_edit(principal, deployment),
-        verdicts_available=answers is not None,
     )
 
 
-def what_if(deployment_id: int) -> str:
+def what_if(deployment_id: int) -> ResponseReturnValue:
     """GET /deployments/<id>/what-if?app=4.3.0&mainserver.capabilities=a,b: what would change."""
     session = get_session()
     deployment = service.get_deployment(session, deployment_id, current_principal())
     document = hypothetical(deployment.document or {}, request.args)
+    page = {
+        "deployment": deployment,
+        "document": document,
+        "modules": _modules_by_slug(session),
+        "names": display_names(session),
+    }
+    try:
+        document = service.validated_document(document, "<what-if>")
+    except InvalidInput as error:
+        return render_template("ui/what_if.html", problems=error.details, **page), 400
     before = verdicts.for_deployment(session, deployment)
     after = verdicts.for_document(session, document)
-    return render_template(
-        "ui/what_if.html",
-        deployment=deployment,
-        document=document,
-        changes=compare(before or [], after or []),
-        modules=_modules_by_slug(session),
-        verdicts_available=after is not None,
-    )
+    return render_template("ui/what_if.html", changes=compare(before, after), problems=[], **page)
 
 
 def deployment_new() -> ResponseReturnValue:
@@ -152,6 +159,40 @@ def compare(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[s
     return result
 
 
+def best_steps(
+    answers: list[dict[str, Any]], installed: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Component upgrades that the upgrade plans ask for, with the modules each one helps:
+    ``[{"component", "from", "to", "new": [slugs], "updated": [slugs]}]``, most helpful first.
+
+    Only plans that are possible and consist of component version steps alone count: those
+    are what one upgrade of the platform achieves by itself.
+    """
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for answer in answers:
+        plan = answer.get("upgradePlan") or {}
+        steps = plan.get("steps") or []
+        if not plan.get("possible") or len(steps) != 1:
+            continue
+        step = steps[0]
+        if not step.get("component") or not step.get("to") or step.get("capabilities"):
+            continue
+        key = (step["component"], step["to"])
+        entry = found.setdefault(
+            key, {"component": key[0], "from": step.get("from"), "to": key[1], "new": [], "updated": []}
+        )
+        helped = "updated" if answer["module"] in installed else "new"
+        entry[helped].append(answer["module"])
+    return sorted(found.values(), key=lambda e: (-len(e["new"]) - len(e["updated"]), e["to"]))
+
+
+def display_names(session: Any) -> dict[str, str]:
+    """Display names of components and modules in the request's language, by name/slug."""
+    names = {c.name: localized(c, "title") or c.name for c in catalog.list_components(session)}
+    names.update({slug: localized(m, "name") or slug for slug, m in _modules_by_slug(session).items()})
+    return names
+
+
 def _checked(form: DeploymentForm) -> dict[str, Any] | None:
     """The document when the form and the service find no problem; else None (form has them)."""
     document = document_from_form(form)
@@ -163,10 +204,10 @@ def _checked(form: DeploymentForm) -> dict[str, Any] | None:
 
 
 def _grouped(
-    answers: list[dict[str, Any]] | None, installed: dict[str, str]
+    answers: list[dict[str, Any]], installed: dict[str, str]
 ) -> dict[str, list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = {"installed": [], "adoptable": [], "blocked": []}
-    for answer in answers or []:
+    for answer in answers:
         if answer["module"] in installed:
             groups["installed"].append(answer)
         elif answer.get("adoptable"):

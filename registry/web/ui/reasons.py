@@ -7,12 +7,14 @@ from typing import Any
 from registry.web.i18n import gettext as _
 
 
-def explain_reason(reason: dict[str, Any]) -> str:
-    """One blocking reason (``{"code", "component"|"module", "required", "actual"}``) in words."""
+def explain_reason(reason: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """One blocking reason (``{"code", "component"|"module", "required", "actual"}``) in words;
+    ``names`` gives display names of components and modules."""
+    names = names or {}
     code = reason.get("code", "")
     values = {
-        "component": reason.get("component") or "",
-        "module": reason.get("module") or "",
+        "component": _name(names, reason.get("component")),
+        "module": _name(names, reason.get("module")),
         "required": reason.get("required") or "",
         "actual": reason.get("actual") or _("nothing"),
     }
@@ -55,9 +57,13 @@ def _reason_templates() -> dict[str, str]:
     }
 
 
-def explain_step(step: dict[str, Any]) -> str:
+def _name(names: dict[str, str], key: str | None) -> str:
+    return names.get(key or "", key or "")
+
+
+def explain_step(step: dict[str, Any], names: dict[str, str] | None = None) -> str:
     """One upgrade-plan step in words."""
-    name = step.get("component") or step.get("module") or ""
+    name = _name(names or {}, step.get("component") or step.get("module"))
     capabilities = ", ".join(step.get("capabilities") or [])
     if "to" in step and step["to"] is None:
         return _(
@@ -73,10 +79,12 @@ def explain_step(step: dict[str, Any]) -> str:
             )
         return _("Install the module %(name)s %(new)s.", name=name, new=step.get("to"))
     parts = []
-    if step.get("to"):
+    if step.get("to") and step.get("from"):
         parts.append(
-            _("Update %(name)s from %(old)s to %(new)s.", name=name, old=step.get("from") or _("nothing"), new=step["to"])
+            _("Update %(name)s from %(old)s to %(new)s.", name=name, old=step["from"], new=step["to"])
         )
+    elif step.get("to"):
+        parts.append(_("Add %(name)s %(new)s to the deployment.", name=name, new=step["to"]))
     if capabilities:
         parts.append(
             _("Make sure %(name)s offers: %(capabilities)s.", name=name, capabilities=capabilities)

@@ -1,58 +1,46 @@
-"""The pages' door to the compatibility service (verdicts, what-if), in the API's JSON shapes.
+"""The pages' door to the compatibility service: verdicts in the API's JSON shapes.
 
 Answers are the dicts of DESIGN §5 (``module``, ``adoptable``, ``newest``, ``blocked``,
-``upgradePlan``), so the templates read the same shape the API documents. While the service is
-not installed, ``available()`` is False and the pages say so instead of guessing.
+``upgradePlan``), so the templates read exactly what the API documents. The process-wide
+verdict cache is the one the deployments API uses (same ``app.extensions`` key), so pages and
+API share work and are never stale.
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from registry.models import Deployment
+from registry.services import compatibility as compat
+from registry.web.common import get_settings
+
+CACHE_KEY = "registry.compatibility"  # shared with registry.web.deployments
 
 
-def _service() -> ModuleType | None:
-    try:
-        return importlib.import_module("registry.services.compatibility")
-    except ModuleNotFoundError:
-        return None
+def _cache() -> compat.CompatibilityCache:
+    cache = current_app.extensions.get(CACHE_KEY)
+    if cache is None:
+        policy = compat.policy_from_settings(get_settings())
+        cache = current_app.extensions.setdefault(CACHE_KEY, compat.CompatibilityCache(policy))
+    return cache
 
 
-def available() -> bool:
-    """Whether verdicts can be computed here."""
-    return _service() is not None
+def for_document(session: Session, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every listed module's verdict for a (validated) deployment document, by slug."""
+    state = compat.state_from_document(document)
+    verdicts = _cache().verdicts(session, state)
+    return [verdicts[slug].to_dict() for slug in sorted(verdicts)]
 
 
-def for_deployment(session: Session, deployment: Deployment) -> list[dict[str, Any]] | None:
-    """Every module's verdict for a stored deployment (None without the service)."""
-    service = _service()
-    if service is None:
-        return None
-    return _as_dicts(service.deployment_verdicts(session, deployment))
+def for_deployment(session: Session, deployment: Deployment) -> list[dict[str, Any]]:
+    """Every listed module's verdict for a stored deployment, by slug."""
+    return for_document(session, deployment.document or {})
 
 
-def for_document(session: Session, document: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """Every module's verdict for a hypothetical deployment document (what-if)."""
-    service = _service()
-    if service is None:
-        return None
-    return _as_dicts(service.document_verdicts(session, document))
-
-
-def newest_adoptable(session: Session, deployment: Deployment) -> dict[str, str] | None:
+def newest_adoptable(session: Session, deployment: Deployment) -> dict[str, str]:
     """slug -> newest adoptable version for a deployment (modules with none are left out)."""
     answers = for_deployment(session, deployment)
-    if answers is None:
-        return None
-    return {a["module"]: a["adoptable"][0] for a in answers if a.get("adoptable")}
-
-
-def _as_dicts(verdicts: Any) -> list[dict[str, Any]]:
-    items = verdicts.values() if isinstance(verdicts, dict) else verdicts
-    answers = [v.to_dict() if hasattr(v, "to_dict") else dict(v) for v in items]
-    return sorted(answers, key=lambda a: a["module"])
+    return {a["module"]: a["adoptable"][0] for a in answers if a["adoptable"]}

@@ -1,0 +1,89 @@
+"""Deployment pages: verdicts with reasons in words, upgrade plans, what-if, adoptable filter."""
+
+from __future__ import annotations
+
+import re
+
+from tests.ui.conftest import deployment_id
+
+
+def _html(client, path: str) -> str:  # type: ignore[no-untyped-def]
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+def _article(html: str, slug: str) -> str:
+    match = re.search(rf'<article class="verdict[^"]*" aria-labelledby="v-{slug}">(.*?)</article>', html, re.S)
+    assert match is not None, slug
+    return match.group(1)
+
+
+def test_chatbot_blocked_for_app_420_with_plan_in_german(client, demo) -> None:
+    html = _html(client, f"/deployments/{deployment_id(demo, 'Guben (Demo)')}")
+    chatbot = _article(html, "chatbot")
+    assert "Noch nicht übernehmbar" in chatbot
+    assert "Benötigt Smart Village App ==4.3.0; die Installation hat 4.2.0." in chatbot
+    assert "Aktualisieren Sie Smart Village App von 4.2.0 auf 4.3.0." in chatbot
+
+
+def test_voucher_module_names_missing_capabilities_in_english(client, demo) -> None:
+    html = _html(client, f"/deployments/{deployment_id(demo, 'Kiel (Demo)')}?lang=en")
+    vouchers = _article(html, "gutscheine")
+    assert "feature “vouchers”, which the deployment does not offer" in vouchers
+    assert "redeemQuotaOfVoucher" in vouchers
+
+
+def test_deployment_page_summarises_the_most_helpful_upgrade(client, demo) -> None:
+    html = _html(client, f"/deployments/{deployment_id(demo, 'Kiel (Demo)')}")
+    summary = html.split('id="best-heading"', 1)[1].split("</section>", 1)[0]
+    first = summary.split("<li>", 2)[1]
+    assert "Smart Village App auf 4.3.0 aktualisieren" in first
+    assert "what-if?app=4.3.0" in first
+
+
+def test_what_if_app_and_capabilities_unlocks_vouchers(client, demo) -> None:
+    kiel = deployment_id(demo, "Kiel (Demo)")
+    html = _html(
+        client, f"/deployments/{kiel}/what-if?app=4.3.0&mainserver.capabilities=vouchers,redeemQuotaOfVoucher"
+    )
+    gained = html.split('id="gained"', 1)[1].split("</section>", 1)[0]
+    assert "/modules/gutscheine" in gained and "/modules/chatbot" in gained
+    assert "Es wird nichts gespeichert." in html
+
+
+def test_what_if_changes_nothing_stored(client, demo) -> None:
+    kiel = deployment_id(demo, "Kiel (Demo)")
+    client.get(f"/deployments/{kiel}/what-if?app=4.3.0")
+    page = _html(client, f"/deployments/{kiel}")
+    assert "<dd>4.1.3</dd>" in page
+
+
+def test_what_if_with_a_bad_version_reports_the_problem(client, demo) -> None:
+    kiel = deployment_id(demo, "Kiel (Demo)")
+    response = client.get(f"/deployments/{kiel}/what-if?app=banana")
+    assert response.status_code == 400
+    assert "components.app" in response.get_data(as_text=True)
+
+
+def test_catalogue_filter_adoptable_by_deployment(client, demo) -> None:
+    guben = deployment_id(demo, "Guben (Demo)")
+    html = _html(client, f"/?deployment={guben}")
+    assert "/modules/chatbot" not in html  # only release 4.3.0, Guben runs app 4.2.0
+    assert "/modules/nachrichten" in html
+    assert "übernehmbar für Guben (Demo)" in html
+
+
+def test_private_deployment_is_404_for_anonymous(client, demo) -> None:
+    bernau = deployment_id(demo, "Bernau bei Berlin (Demo)")
+    response = client.get(f"/deployments/{bernau}", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+
+
+def test_private_deployment_visible_to_admin_login(client, demo, token_for) -> None:
+    from tests.ui.conftest import login
+
+    login(client, token_for("admin"))
+    bernau = deployment_id(demo, "Bernau bei Berlin (Demo)")
+    assert "Bernau bei Berlin (Demo)" in _html(client, f"/deployments/{bernau}")
+    assert "Bernau bei Berlin (Demo)" in _html(client, "/deployments")
