@@ -227,6 +227,79 @@ def token_revoke(context: Context, token_id: int) -> None:
     click.echo(f"token {token_id} revoked")
 
 
+@cli.command("check")
+@click.argument("deployment_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--module", "modules", multiple=True, help="Only this module (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", help="Language of texts.")
+@pass_context
+def check_command(
+    context: Context, deployment_file: str, modules: tuple[str, ...], fmt: str, lang: str
+) -> None:
+    """Offline verdicts of a deployment file against the local database (exit 0)."""
+    from registry.metadata.deployment import load_deployment_file
+    from registry.metadata.problems import MetadataError
+    from registry.services import compatibility
+
+    try:
+        document = load_deployment_file(deployment_file)
+    except MetadataError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s): no verdicts", err=True)
+        sys.exit(1)
+    context.upgrade()
+    with context.session() as session:
+        policy = compatibility.policy_from_settings(context.settings)
+        verdicts = compatibility.check_deployment(session, document, policy, list(modules) or None)
+    if fmt == "json":
+        body = {"deployment": None, "name": document["name"], "modules": []}
+        body["modules"] = [v.to_dict() for v in verdicts.values()]
+        click.echo(json.dumps(body, ensure_ascii=False, indent=1))
+        return
+    if not verdicts:
+        click.echo("no modules in the local database: run `sva-registry load-demo`", err=True)
+    for verdict in verdicts.values():
+        click.echo("\n".join(compatibility.verdict_lines(verdict, lang)))
+
+
+@cli.group()
+def capabilities() -> None:
+    """Component capabilities (e.g. the mainserver's GraphQL root fields)."""
+
+
+@capabilities.command("import")
+@click.argument("component")
+@click.argument("introspection", type=click.Path(exists=True, dir_okay=False))
+@click.option("--deployment", type=int, default=None, help="Also set them for this deployment.")
+@click.option("--dry-run", is_flag=True, help="Only print the capabilities; store nothing.")
+@pass_context
+def capabilities_import(
+    context: Context, component: str, introspection: str, deployment: int | None, dry_run: bool
+) -> None:
+    """Read a GraphQL introspection result (JSON) and record its root query and mutation fields
+    as capabilities of COMPONENT (and of a deployment's COMPONENT with --deployment)."""
+    from registry.services.compatibility import import_capabilities, introspection_capabilities
+    from registry.services.deployments import set_component_capabilities
+
+    try:
+        data = json.loads(Path(introspection).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise click.ClickException(f"{introspection}: not readable as JSON: {error}") from None
+    names = introspection_capabilities(data)
+    if dry_run:
+        click.echo("\n".join(names))
+        return
+    context.upgrade()
+    with context.session() as session:
+        added, known = import_capabilities(session, component, names, Path(introspection).name)
+        if deployment is not None:
+            set_component_capabilities(session, deployment, component, names)
+    click.echo(f"{component}: {len(names)} capabilities ({added} new, {known} already known)")
+    if deployment is not None:
+        click.echo(f"deployment {deployment}: {component} capabilities set")
+
+
 def main() -> None:
     """Entry point: settings problems and domain errors become one clear message, exit 2/1."""
     try:

@@ -584,3 +584,17 @@ def import_capabilities(
         session.flush()
         bump(session, "catalog")
     return added, len(known & set(names))
+
+
+def check_deployment(
+    session: Session,
+    document: Mapping[str, Any],
+    policy: Policy,
+    modules: Sequence[str] | None = None,
+) -> dict[str, Verdict]:
+    """Verdicts for a validated deployment document against the database (the ``check`` CLI);
+    NotFound names every unknown module asked about."""
+    cache = CompatibilityCache(policy)
+    if modules:
+        require_modules(cache.snapshot(session), modules)
+    return cache.verdicts(session, state_from_document(document), modules or None)

@@ -174,3 +174,23 @@ def _event_data(deployment: Deployment, changed: list[str]) -> dict[str, Any]:
     if changed:
         data["changed"] = changed
     return data
+
+
+def set_component_capabilities(
+    session: Session, deployment_id: int, component: str, names: list[str]
+) -> Deployment:
+    """Replace the capabilities a deployment states for ``component`` (e.g. from an
+    introspection), keeping its version or commit; validated and recorded like any update."""
+    deployment = session.get(Deployment, deployment_id)
+    if deployment is None:
+        raise NotFound(f"no deployment {deployment_id}", [{"field": "id", "value": deployment_id}])
+    document = dict(deployment.document or {})
+    components = dict(document.get("components") or {})
+    current = components.get(component)
+    entry = dict(current) if isinstance(current, dict) else {}
+    if isinstance(current, str):
+        entry["version"] = current
+    entry["capabilities"] = sorted(set(names))
+    components[component] = entry
+    document["components"] = components
+    return update_deployment(session, deployment_id, document)
