@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
@@ -14,30 +13,39 @@ from registry.models import Deployment
 from registry.serialize import deployment_dict
 from registry.services import compatibility as compat
 from registry.services import deployments as service
-from registry.services.events import data_versions
+from registry.services.tokens import Principal
 from registry.web.auth import current_principal, require, require_principal
+from registry.web.caching import cached_json
 from registry.web.common import get_session, get_settings, int_arg, json_response
 
 deployments = Blueprint("deployments", __name__, url_prefix="/api/v1")
 CACHE_KEY = "registry.compatibility"
+# The data scopes each answer depends on: a write bumps one, the cached answer then misses.
+CATALOG = ("catalog",)
+DEPLOYMENTS = ("deployments",)
+VERDICTS = ("catalog", "deployments")
 
 
 @deployments.get("/deployments")
 def list_deployments() -> Response:
-    page = service.list_deployments(
-        get_session(),
-        current_principal(),
-        state=request.args.get("state") or None,
-        limit=int_arg("limit", 50, 1, 500),
-        offset=int_arg("offset", 0, 0, 10**9),
-    )
-    body = {
-        "items": [deployment_dict(d) for d in page.items],
-        "total": page.total,
-        "limit": page.limit,
-        "offset": page.offset,
-    }
-    return json_response(body, last_modified=_changed_at("deployments"))
+    principal = current_principal()
+    state = request.args.get("state") or None
+    limit = int_arg("limit", 50, 1, 500)
+    offset = int_arg("offset", 0, 0, 10**9)
+
+    def build() -> dict[str, Any]:
+        page = service.list_deployments(
+            get_session(), principal, state=state, limit=limit, offset=offset
+        )
+        return {
+            "items": [deployment_dict(d) for d in page.items],
+            "total": page.total,
+            "limit": page.limit,
+            "offset": page.offset,
+        }
+
+    # What a list shows depends on the caller (private deployments): key on the token.
+    return cached_json(DEPLOYMENTS, build, principal_key=_token_id(principal))
 
 
 @deployments.post("/deployments")
@@ -55,7 +63,7 @@ def create_deployment() -> Response:
 @deployments.get("/deployments/<int:deployment_id>")
 def get_deployment(deployment_id: int) -> Response:
     found = service.get_deployment(get_session(), deployment_id, current_principal())
-    return json_response(deployment_dict(found), last_modified=found.updated_at)
+    return cached_json(DEPLOYMENTS, lambda: deployment_dict(found), principal_key=_private(found))
 
 
 @deployments.put("/deployments/<int:deployment_id>")
@@ -105,41 +113,50 @@ def _json_body() -> Any:
         ) from None
 
 
-def _changed_at(scope: str) -> datetime | None:
-    return data_versions(get_session())[scope][1]
-
-
 @deployments.get("/deployments/<int:deployment_id>/compatibility")
 def deployment_compatibility(deployment_id: int) -> Response:
     found, state, cache = _deployment_state(deployment_id)
-    body = compat.compatibility_answer(cache, get_session(), state, found.id)
-    return json_response(body, last_modified=_verdict_time(cache, found))
+    return cached_json(
+        VERDICTS,
+        lambda: compat.compatibility_answer(cache, get_session(), state, found.id),
+        principal_key=_private(found),
+    )
 
 
 @deployments.get("/deployments/<int:deployment_id>/compatibility/<slug>")
 def deployment_module_compatibility(deployment_id: int, slug: str) -> Response:
     found, state, cache = _deployment_state(deployment_id)
-    body = compat.module_answer(cache, get_session(), state, slug)
-    return json_response(body, last_modified=_verdict_time(cache, found))
+    return cached_json(
+        VERDICTS,
+        lambda: compat.module_answer(cache, get_session(), state, slug),
+        principal_key=_private(found),
+    )
 
 
 @deployments.get("/deployments/<int:deployment_id>/upgrade-plan")
 def deployment_upgrade_plan(deployment_id: int) -> Response:
     found, state, cache = _deployment_state(deployment_id)
     component, to = _required_args("component", "to")
-    report = cache.component_upgrade(get_session(), state, component, to)
-    body = {"deployment": found.id, **report.to_dict()}
-    return json_response(body, last_modified=_verdict_time(cache, found))
+
+    def build() -> dict[str, Any]:
+        report = cache.component_upgrade(get_session(), state, component, to)
+        return {"deployment": found.id, **report.to_dict()}
+
+    return cached_json(VERDICTS, build, principal_key=_private(found))
 
 
 @deployments.get("/compatibility")
 def what_if() -> Response:
-    query = compat.what_if_from_query(list(request.args.items(multi=True)))
-    cache = _compat_cache()
-    state = compat.state_from_document(query.document)
-    body = compat.compatibility_answer(cache, get_session(), state, None, query.modules)
-    body["query"] = query.document
-    return json_response(body, last_modified=cache.snapshot(get_session()).changed_at)
+    def build() -> dict[str, Any]:
+        query = compat.what_if_from_query(list(request.args.items(multi=True)))
+        state = compat.state_from_document(query.document)
+        body = compat.compatibility_answer(
+            _compat_cache(), get_session(), state, None, query.modules
+        )
+        body["query"] = query.document
+        return body
+
+    return cached_json(CATALOG, build)
 
 
 def _compat_cache() -> compat.CompatibilityCache:
@@ -159,9 +176,15 @@ def _deployment_state(
     return found, compat.state_from_document(found.document), _compat_cache()
 
 
-def _verdict_time(cache: compat.CompatibilityCache, deployment: Deployment) -> datetime | None:
-    times = [cache.snapshot(get_session()).changed_at, deployment.updated_at]
-    return max((t for t in times if t is not None), default=None)
+def _private(deployment: Deployment) -> int | None:
+    """The cache key part for answers about a private deployment: the caller's token."""
+    if deployment.visibility != "private":
+        return None
+    return _token_id(current_principal())
+
+
+def _token_id(principal: Principal | None) -> int | None:
+    return None if principal is None else principal.token_id
 
 
 def _required_args(*names: str) -> list[str]:
