@@ -567,6 +567,19 @@ def introspection_capabilities(introspection: Any) -> list[str]:
     return sorted(names)
 
 
+def capabilities_from_body(body: Any) -> list[str]:
+    """Capability names from ``{"capabilities": [names]}`` or from an introspection result."""
+    if isinstance(body, dict) and "capabilities" in body:
+        names = body["capabilities"]
+        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            raise InvalidInput(
+                "capabilities must be a list of names",
+                [{"field": "capabilities", "message": "expected a list of non-empty texts"}],
+            )
+        return sorted(set(names))
+    return introspection_capabilities(body)
+
+
 def import_capabilities(
     session: Session, component: str, names: Iterable[str], source: str = ""
 ) -> tuple[int, int]:

@@ -84,6 +84,18 @@ def delete_deployment(deployment_id: int) -> Response:
     return Response(status=204)
 
 
+@deployments.put("/deployments/<int:deployment_id>/capabilities/<component>")
+def set_capabilities(deployment_id: int, component: str) -> Response:
+    """Set a component's capabilities from ``{"capabilities": [...]}`` or from a GraphQL
+    introspection result (``{"data": {"__schema": ...}}``) as the body."""
+    session = get_session()
+    _writable(deployment_id)
+    names = compat.capabilities_from_body(_json_body())
+    updated = service.set_component_capabilities(session, deployment_id, component, names)
+    session.commit()
+    return json_response(deployment_dict(updated))
+
+
 def _writable(deployment_id: int) -> Deployment:
     """The deployment if the caller may write it: 401 without a token, 404 when the caller
     cannot see it, 403 when it may see but not write it."""

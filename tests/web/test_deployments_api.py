@@ -221,3 +221,35 @@ def test_put_body_not_json_object_lists_problem(client, stored):
         content_type="application/json",
     )
     assert response.status_code == 400
+
+
+def test_set_capabilities_from_list_or_introspection(client, stored):
+    url = f"/api/v1/deployments/{stored['public']}/capabilities/mainserver"
+    headers = stored["public_token"]
+    response = client.put(url, json={"capabilities": ["vouchers", "search"]}, headers=headers)
+    assert response.status_code == 200
+    mainserver = response.get_json()["components"]["mainserver"]
+    assert mainserver == {"commit": "04d9eb41", "capabilities": ["search", "vouchers"]}
+    introspection = {
+        "data": {
+            "__schema": {
+                "queryType": {"name": "Query"},
+                "mutationType": None,
+                "types": [{"name": "Query", "fields": [{"name": "newsItems"}]}],
+            }
+        }
+    }
+    response = client.put(url, json=introspection, headers=headers)
+    assert response.get_json()["components"]["mainserver"]["capabilities"] == ["newsItems"]
+
+
+def test_set_capabilities_errors(client, stored):
+    url = f"/api/v1/deployments/{stored['public']}/capabilities/mainserver"
+    assert client.put(url, json={"capabilities": ["x"]}).status_code == 401
+    other = stored["private_token"]
+    assert client.put(url, json={"capabilities": ["x"]}, headers=other).status_code == 403
+    bad = client.put(url, json={"capabilities": "vouchers"}, headers=stored["public_token"])
+    assert bad.status_code == 400
+    assert bad.get_json()["error"]["details"][0]["field"] == "capabilities"
+    nothing = client.put(url, json={"hello": 1}, headers=stored["public_token"])
+    assert nothing.status_code == 400
