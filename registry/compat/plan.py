@@ -16,6 +16,7 @@ as impossible rather than planned in a second round.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from packaging.version import InvalidVersion, Version
 
@@ -86,8 +87,9 @@ def plan_release(
     return UpgradePlan(version=release.version, steps=tuple(steps), possible=possible)
 
 
+@lru_cache(maxsize=65_536)
 def lowest_known_version(
-    ranges: list[Range], known: tuple[str, ...], allow_prereleases: bool
+    ranges: tuple[Range, ...], known: tuple[str, ...], allow_prereleases: bool
 ) -> str | None:
     """The lowest of ``known`` versions that satisfies every range, or None."""
     for version in sorted(_parsed(known)):
@@ -123,7 +125,7 @@ def _component_step(
     """One step for component ``name`` and its state after the step (None if impossible)."""
     state = deployment.component(name) or ComponentState(name)
     requirements = [r for r in release.requires if r.component == name]
-    ranges = [r.range for r in requirements if r.range is not None]
+    ranges = tuple(r.range for r in requirements if r.range is not None)
     wanted = frozenset().union(*(r.capabilities for r in requirements))
     missing = tuple(sorted(wanted - state.capabilities))
     current = state.version or state.commit

@@ -21,9 +21,10 @@ from resolvelib.structs import RequirementInformation
 from registry.compat.model import DEPENDENCY_UNSATISFIABLE, ModuleRequirement, Reason, Release
 from registry.compat.ranges import Range
 
-__all__ = ["Resolution", "resolve_dependencies"]
+__all__ = ["Resolution", "matching_candidates", "range_contains", "resolve_dependencies"]
 
 Candidates = Callable[[str], Sequence[Release]]
+Matching = Callable[[str, tuple[ModuleRequirement, ...]], Sequence[Release]]
 _MAX_ROUNDS = 10_000
 
 
@@ -49,11 +50,13 @@ def resolve_dependencies(
     root: Release,
     candidates: Candidates,
     installed: Callable[[str], str | None] = lambda _: None,
+    matching: Matching | None = None,
 ) -> Resolution:
     """Find releases for every (transitive) dependency of ``root``.
 
     ``candidates(slug)`` lists the allowed releases of a module in order of preference (the
     first is tried first).  ``installed(slug)`` only feeds the ``actual`` of failure reasons.
+    ``matching(slug, requirements)`` may answer ``matching_candidates`` from a cache.
     """
     if not root.depends_on:
         return Resolution(picks={})
@@ -65,7 +68,12 @@ def resolve_dependencies(
         # Within the resolution the release's own module is at the release's version.
         return root.version if slug == root.module else installed(slug)
 
-    fast = _fast_path(root, allowed, actual)
+    def match(slug: str, requirements: tuple[ModuleRequirement, ...]) -> Sequence[Release]:
+        if slug == root.module or matching is None:
+            return matching_candidates(allowed(slug), requirements)
+        return matching(slug, requirements)
+
+    fast = _fast_path(root, match, actual)
     if fast is not None:
         return fast
     provider = _Provider(allowed)
@@ -80,8 +88,17 @@ def resolve_dependencies(
     return Resolution(picks=dict(result.mapping))
 
 
+def matching_candidates(
+    allowed: Sequence[Release], requirements: tuple[ModuleRequirement, ...]
+) -> tuple[Release, ...]:
+    """The allowed releases that satisfy every requirement, in the given order."""
+    return tuple(
+        c for c in allowed if all(range_contains(r.range, c.version) for r in requirements)
+    )
+
+
 def _fast_path(
-    root: Release, allowed: Candidates, installed: Callable[[str], str | None]
+    root: Release, match: Matching, installed: Callable[[str], str | None]
 ) -> Resolution | None:
     """Answer without backtracking when possible.
 
@@ -96,11 +113,7 @@ def _fast_path(
     failed: list[ModuleRequirement] = []
     needs_search = False
     for slug, requirements in by_module.items():
-        matching = [
-            c
-            for c in allowed(slug)
-            if all(range_contains(r.range, c.version) for r in requirements)
-        ]
+        matching = match(slug, tuple(requirements))
         if not matching:
             failed.extend(requirements)
             continue

@@ -8,8 +8,10 @@ deployments that agree on that part share one ``Verdict`` object.
 Definitions decided here:
 - ``newest`` is the highest release the deployment could ever be offered: not yanked, and no
   prerelease unless the deployment follows prereleases.  None when there is none.
-- ``blocked`` lists every release that is not adoptable, newest first, with all its reasons
-  (rule 4 is checked even when rules 1-3 already block, so the list is complete).
+- ``blocked`` lists every release that is not adoptable, newest first, with its reasons: all
+  reasons of rules 1-3, or, when those pass, the reasons of rule 4 (dependencies are resolved
+  only for releases that rules 1-3 allow; resolving is the expensive part).  The upgrade plan
+  always looks at dependencies.
 - The upgrade plan is computed for ``newest`` when it is blocked; otherwise it is None.
 - For rule 4 the modules the deployment runs are kept at their installed version (which must
   itself be adoptable by rules 1-3) unless ``allow_upgrades``.  The release's own module is
@@ -21,21 +23,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
+from registry.compat.licenses import license_allowed
 from registry.compat.model import (
     Blocked,
     Catalog,
     Channel,
     ComponentState,
     DeploymentState,
+    ModuleRequirement,
     Policy,
     Reason,
     Release,
     Verdict,
 )
 from registry.compat.plan import plan_release
-from registry.compat.resolver import Resolution, resolve_dependencies
+from registry.compat.resolver import Resolution, matching_candidates, resolve_dependencies
 from registry.compat.rules import (
     component_reasons,
     effective_licenses,
@@ -98,6 +102,8 @@ class _ModuleIndex:
     closure: tuple[str, ...]  # modules reachable through dependencies, without itself
     components: tuple[str, ...]  # components read by it and its closure
     capabilities: Mapping[str, frozenset[str]]  # capabilities read, per component
+    licenses: tuple[str | None, ...]  # license expressions in it and its closure
+    reads_channel: bool  # a prerelease in it, its closure or its components' known versions
 
 
 @dataclass
@@ -106,8 +112,13 @@ class _Env:
 
     key: _EnvKey
     deployment: DeploymentState  # without installed modules: those are no part of the key
+    components: dict[str, ComponentState] = field(default_factory=dict)
+    parts: dict[str, tuple[object, ...]] = field(default_factory=dict)  # per module
     base: dict[int, tuple[Reason, ...]] = field(default_factory=dict)
+    requirements: dict[int, tuple[Reason, ...]] = field(default_factory=dict)
+    licenses: dict[str | None, tuple[Reason, ...]] = field(default_factory=dict)
     candidates: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
+    matches: dict[tuple[object, ...], tuple[Release, ...]] = field(default_factory=dict)
     shared: dict[str, Verdict] | None = None  # verdicts of modules without dependencies
 
 
@@ -122,12 +133,9 @@ class Evaluator:
         self.catalog = catalog
         self.policy = policy
         self._index = _build_index(catalog)
-        self._release_ids = {
-            id(r): n for n, r in enumerate(r for m in self._index.values() for r in m.releases)
-        }
-        self._by_version = {
-            (r.module, r.version): r for m in self._index.values() for r in m.releases
-        }
+        # Caches are keyed by object identity: the catalog keeps these objects alive.
+        self._release_ids = {id(r) for m in self._index.values() for r in m.releases}
+        self._states: dict[tuple[int, str], tuple[Reason, ...]] = {}
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
@@ -178,12 +186,13 @@ class Evaluator:
     def release_reasons(
         self, release: Release, deployment: DeploymentState, allow_upgrades: bool = False
     ) -> tuple[Reason, ...]:
-        """Every reason (rules 1-4) blocking ``release`` of the catalog in ``deployment``."""
+        """The reasons blocking ``release`` in ``deployment``: those of rules 1-3, else those
+        of rule 4."""
         env = self._env(deployment)
         reasons = self._base(env, release)
-        if release.depends_on:
+        if release.depends_on and not reasons:
             installed = dict(deployment.modules)
-            reasons += self._resolve(env, release, installed, allow_upgrades).reasons
+            reasons = self._resolve(env, release, installed, allow_upgrades).reasons
         return reasons
 
     def resolve_for_plan(self, deployment: DeploymentState, release: Release) -> Resolution:
@@ -211,7 +220,11 @@ class Evaluator:
         )
         env = self._envs.get(key)
         if env is None:
-            env = self._envs[key] = _Env(key, replace(deployment, modules=()))
+            env = self._envs[key] = _Env(
+                key,
+                replace(deployment, modules=()),
+                {state.name: state for state in deployment.components},
+            )
         return env
 
     def _shared(self, env: _Env) -> dict[str, Verdict]:
@@ -223,31 +236,42 @@ class Evaluator:
         self, env: _Env, slug: str, installed: Mapping[str, str], allow_upgrades: bool
     ) -> Verdict:
         index = self._index[slug]
-        key = (slug, *self._projection(env, index, installed, allow_upgrades))
+        part = env.parts.get(slug)
+        if part is None:
+            part = env.parts[slug] = self._projection(env, index)
+        key = (
+            part,
+            tuple([installed.get(m) for m in index.closure]) if index.closure else (),
+            allow_upgrades and bool(index.closure),
+        )
         verdict = self._verdicts.get(key)
         if verdict is None:
             verdict = self._verdicts[key] = self._compute(env, index, installed, allow_upgrades)
         return verdict
 
-    def _projection(
-        self, env: _Env, index: _ModuleIndex, installed: Mapping[str, str], allow_upgrades: bool
-    ) -> tuple[object, ...]:
-        """The inputs a module's verdict depends on: equal projections, equal verdicts."""
+    def _projection(self, env: _Env, index: _ModuleIndex) -> tuple[object, ...]:
+        """The parts of an environment a module's verdict reads: with equal projections (and
+        equal installed versions of its dependencies) its verdicts are equal."""
         deployment = env.deployment
         states: list[tuple[str | None, str | None, frozenset[str]] | None] = []
         for name in index.components:
-            state = deployment.component(name)
+            state = env.components.get(name)
             if state is None:
                 states.append(None)
             else:
                 seen = state.capabilities & index.capabilities.get(name, frozenset())
                 states.append((state.version, state.commit, seen))
+        allowed = env.key[2]
+        licenses_matter = not all(
+            license_allowed(text, allowed, self.policy.require_known_license)
+            for text in index.licenses
+        )
         return (
+            index.slug,
             tuple(states),
-            deployment.channel,
-            env.key[2],
-            tuple(installed.get(m) for m in index.closure),
-            allow_upgrades and bool(index.closure),
+            deployment.channel if index.reads_channel else None,
+            # The allowed list only shows in reasons when it blocks something.
+            allowed if licenses_matter else None,
         )
 
     def _compute(
@@ -259,8 +283,8 @@ class Evaluator:
         newest_reasons: tuple[Reason, ...] = ()
         for release in index.releases:
             reasons = self._base(env, release)
-            if release.depends_on:
-                reasons += self._resolve(env, release, installed, allow_upgrades).reasons
+            if release.depends_on and not reasons:
+                reasons = self._resolve(env, release, installed, allow_upgrades).reasons
             if reasons:
                 blocked.append(Blocked(release.version, reasons))
             else:
@@ -282,18 +306,38 @@ class Evaluator:
         )
 
     def _base(self, env: _Env, release: Release) -> tuple[Reason, ...]:
-        """Rules 1-3, cached per environment and release."""
-        release_id = self._release_ids.get(id(release))
-        if release_id is not None and release_id in env.base:
-            return env.base[release_id]
+        """Rules 1-3, cached per environment and release (and their parts per requirement and
+        license, so that releases with equal requirements share the work)."""
+        key = id(release)
+        found = env.base.get(key)
+        if found is not None:
+            return found
         deployment = env.deployment
-        reasons = state_reasons(release, deployment.channel)
+        reasons = self._state_reasons(release, deployment.channel)
         for requirement in release.requires:
-            reasons += component_reasons(requirement, deployment.component(requirement.component))
-        reasons += license_reasons(release.license, env.key[2], self.policy.require_known_license)
-        if release_id is not None:
-            env.base[release_id] = reasons
+            part = env.requirements.get(id(requirement))
+            if part is None:
+                state = env.components.get(requirement.component)
+                part = env.requirements[id(requirement)] = component_reasons(requirement, state)
+            reasons += part
+        part = env.licenses.get(release.license)
+        if part is None:
+            part = env.licenses[release.license] = license_reasons(
+                release.license, env.key[2], self.policy.require_known_license
+            )
+        reasons += part
+        if key in self._release_ids:  # only catalog releases live as long as the cache
+            env.base[key] = reasons
         return reasons
+
+    def _state_reasons(self, release: Release, channel: Channel) -> tuple[Reason, ...]:
+        key = (id(release), channel)
+        found = self._states.get(key)
+        if found is None:
+            found = state_reasons(release, channel)
+            if id(release) in self._release_ids:
+                self._states[key] = found
+        return found
 
     def _candidates(self, env: _Env, slug: str, pinned: str | None) -> tuple[Release, ...]:
         """Releases of ``slug`` adoptable by rules 1-3 (only ``pinned`` when given)."""
@@ -316,7 +360,17 @@ class Evaluator:
             pinned = None if allow_upgrades else installed.get(slug)
             return self._candidates(env, slug, pinned)
 
-        return resolve_dependencies(release, candidates, installed.get)
+        def matching(slug: str, requirements: tuple[ModuleRequirement, ...]) -> tuple[Release, ...]:
+            pinned = None if allow_upgrades else installed.get(slug)
+            key = (slug, pinned, requirements)
+            found = env.matches.get(key)
+            if found is None:
+                found = env.matches[key] = matching_candidates(
+                    self._candidates(env, slug, pinned), requirements
+                )
+            return found
+
+        return resolve_dependencies(release, candidates, installed.get, matching)
 
 
 def _offered(release: Release, channel: Channel) -> bool:
@@ -339,14 +393,24 @@ def _build_index(catalog: Catalog) -> dict[str, _ModuleIndex]:
                 capabilities.setdefault(requirement.component, set()).update(
                     requirement.capabilities
                 )
+        known = [v for name in capabilities for v in catalog.component_versions.get(name, ())]
         index[slug] = _ModuleIndex(
             slug=slug,
             releases=tuple(sorted(releases, key=lambda r: Version(r.version), reverse=True)),
             closure=tuple(sorted(closure)),
             components=tuple(sorted(capabilities)),
             capabilities={name: frozenset(caps) for name, caps in capabilities.items()},
+            licenses=tuple(dict.fromkeys(r.license for r in every)),
+            reads_channel=any(r.prerelease for r in every) or any(map(_is_prerelease, known)),
         )
     return index
+
+
+def _is_prerelease(version: str) -> bool:
+    try:
+        return Version(version).is_prerelease
+    except InvalidVersion:
+        return False
 
 
 def _closure(slug: str, direct: Mapping[str, set[str]]) -> set[str]:
