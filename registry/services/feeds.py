@@ -78,10 +78,10 @@ def parse_cursor(raw: str | None) -> tuple[datetime, int] | None:
     try:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
         when, _, ident = text.partition("|")
-        at = datetime.fromisoformat(when)
-        if at.tzinfo is None:
-            raise ValueError(when)
-        return at, int(ident)
+        at, number = datetime.fromisoformat(when), int(ident)
+        if at.tzinfo is None or not 0 <= number < 2**63:
+            raise ValueError(text)
+        return at, number
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(
             "query parameter 'cursor' is not a cursor this feed gave out",

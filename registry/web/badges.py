@@ -42,6 +42,8 @@ def badge(slug: str) -> Response:
 
 def badge_message(slug: str) -> tuple[str, str, bool]:
     """The badge text and colour for a module, and whether the module exists."""
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses NUL in text
+        return "not found", GREY, False
     module = get_session().scalar(
         select(Module).where(Module.slug == slug).options(selectinload(Module.releases))
     )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
+from registry.errors import InvalidInput, NotFound
 from registry.web.caching import compress_response, init_cache
+
+#: The largest id a database integer column holds (PostgreSQL bigint, SQLite INTEGER).
+MAX_ID = 2**63 - 1
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -25,8 +29,29 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def reject_unusable_input() -> None:
+    """Refuse input no database can take before a view passes it on.
+
+    PostgreSQL rejects NUL characters in text and integers beyond 64 bits overflow every
+    driver; both would otherwise end as a 500 deep inside a query.
+    """
+    args = request.view_args or {}
+    for name, value in args.items():
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            raise NotFound(f"no such {name}", [{"field": name, "value": str(value)}])
+        if isinstance(value, str) and "\x00" in value and request.endpoint != "badges.badge":
+            raise NotFound(f"no such {name}", [{"field": name, "message": "contains NUL"}])
+    for name, value in request.args.items(multi=True):
+        if "\x00" in name or "\x00" in value:
+            raise InvalidInput(
+                "query parameters must not contain NUL characters",
+                [{"field": name.replace("\x00", ""), "message": "contains NUL"}],
+            )
+
+
 def init_app(app: Flask) -> None:
-    """Install the response cache and the after-request hooks on the whole app."""
+    """Install the response cache, the input guard and the after-request hooks on the app."""
     init_cache(app)
+    app.before_request(reject_unusable_input)
     app.after_request(compress_response)
     app.after_request(add_security_headers)

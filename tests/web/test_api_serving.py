@@ -104,3 +104,25 @@ def test_serve_runs_gunicorn_against_a_fresh_sqlite_database(tmp_path):
         os.killpg(process.pid, signal.SIGTERM)
         _out, err = process.communicate(timeout=30)
     assert b"Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/deployments/99999999999999999999", 404),  # beyond any database integer
+        ("/api/v1/deployments/99999999999999999999/feed.json", 404),
+        ("/api/v1/modules/a%00b", 404),  # PostgreSQL refuses NUL in text
+        ("/api/v1/modules?q=%00", 400),
+        ("/api/v1/feed.json?since%00=1", 400),
+    ],
+)
+def test_unusable_input_is_refused_before_the_database(client, path, status):
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] in {"not-found", "invalid-input"}
+
+
+def test_badge_with_nul_is_a_not_found_badge(client):
+    response = client.get("/badges/a%00b.svg")
+    assert response.status_code == 404
+    assert response.mimetype == "image/svg+xml"

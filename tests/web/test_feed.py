@@ -111,7 +111,17 @@ def test_since_filters_by_time(client, session):
 
 @pytest.mark.parametrize(
     "query",
-    ["since=yesterday", "since=2026-13-01", "cursor=%%%", "cursor=bm9wZQ", "limit=0", "limit=x"],
+    [
+        "since=yesterday",
+        "since=2026-13-01",
+        "since=0001-01-01T00:00:00%2B01:00",  # before year 1 in UTC
+        "cursor=%%%",
+        "cursor=bm9wZQ",
+        # a well-formed cursor whose id is beyond any database integer
+        "cursor=MDAwMS0wMS0wMVQwMDowMDowMCswMDowMHw5OTk5OTk5OTk5OTk5OTk5OTk5OTk5",
+        "limit=0",
+        "limit=x",
+    ],
 )
 def test_bad_query_is_400(client, query):
     response = client.get(f"/api/v1/feed.json?{query}")
