@@ -96,7 +96,10 @@ def test_serve_runs_gunicorn_against_a_fresh_sqlite_database(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/modules", timeout=5) as r:
             assert json.loads(r.read())["total"] == 0
         ps = subprocess.run(
-            ["ps", "-o", "args=", "--ppid", str(process.pid)], capture_output=True, text=True
+            ["ps", "-o", "args=", "--ppid", str(process.pid)],
+            check=True,
+            capture_output=True,
+            text=True,
         )
         workers = [line for line in ps.stdout.splitlines() if line.strip()]
         assert len(workers) == 2  # gunicorn's arbiter forked the configured workers
