@@ -56,6 +56,9 @@ from registry.services.events import bump, data_versions
 log = logging.getLogger(__name__)
 
 _RowKey = tuple[Any, ...]
+# A catalog data version: the counter and the time of its last bump.  The time tells apart a
+# bump that was rolled back from a later one that reached the same counter value.
+Stamp = tuple[int, datetime | None]
 
 
 def policy_from_settings(settings: Settings) -> Policy:
@@ -101,6 +104,10 @@ class CatalogSnapshot:
     listed: tuple[str, ...]  # modules answered for "all modules": not hidden, by slug
     row_memo: Mapping[_RowKey, Release] = field(repr=False)
 
+    @property
+    def stamp(self) -> Stamp:
+        return (self.version, self.changed_at)
+
     def has_module(self, slug: str) -> bool:
         return slug in self.catalog.releases
 
@@ -119,7 +126,7 @@ class CacheStats:
 
 @dataclass
 class _Entry:
-    version: int
+    stamp: Stamp
     verdicts: dict[str, Verdict]
 
 
@@ -137,7 +144,7 @@ class CompatibilityCache:
         self._history_size = history
         self._snapshot: CatalogSnapshot | None = None
         # (catalog version, modules changed since the previous build or None for "all").
-        self._history: list[tuple[int, frozenset[str] | None]] = []
+        self._history: list[tuple[Stamp, frozenset[str] | None]] = []
         self._entries: OrderedDict[DeploymentState, _Entry] = OrderedDict()
         self._lock = threading.RLock()
 
@@ -146,13 +153,13 @@ class CompatibilityCache:
         version, changed_at = data_versions(session)["catalog"]
         with self._lock:
             current = self._snapshot
-            if current is not None and current.version == version:
+            if current is not None and current.stamp == (version, changed_at):
                 return current
             snapshot, changed = build_snapshot(session, version, changed_at, self.policy, current)
             self.stats.catalog_builds += 1
             self.stats.releases_converted += _converted(snapshot, current)
             self._snapshot = snapshot
-            self._history.append((version, changed))
+            self._history.append((snapshot.stamp, changed))
             del self._history[: -self._history_size]
             return snapshot
 
@@ -187,11 +194,11 @@ class CompatibilityCache:
         self, snapshot: CatalogSnapshot, state: DeploymentState
     ) -> dict[str, Verdict]:
         entry = self._entries.get(state)
-        if entry is not None and entry.version == snapshot.version:
+        if entry is not None and entry.stamp == snapshot.stamp:
             self.stats.hits += 1
             self._entries.move_to_end(state)
             return entry.verdicts
-        changed = None if entry is None else self._changed_since(entry.version)
+        changed = None if entry is None else self._changed_since(entry.stamp)
         if entry is None or changed is None:
             verdicts = snapshot.evaluator.evaluate(state)
             self.stats.full += 1
@@ -201,19 +208,19 @@ class CompatibilityCache:
             verdicts.update(snapshot.evaluator.evaluate(state, touched))
             self.stats.partial += 1
             self.stats.modules_recomputed += len(touched)
-        self._entries[state] = _Entry(snapshot.version, verdicts)
+        self._entries[state] = _Entry(snapshot.stamp, verdicts)
         self._entries.move_to_end(state)
         while len(self._entries) > self.max_states:
             self._entries.popitem(last=False)
         return verdicts
 
-    def _changed_since(self, version: int) -> frozenset[str] | None:
-        """Modules changed after catalog ``version``; None when unknown or "everything"."""
-        versions = [v for v, _ in self._history]
-        if version not in versions:
+    def _changed_since(self, stamp: Stamp) -> frozenset[str] | None:
+        """Modules changed after catalog ``stamp``; None when unknown or "everything"."""
+        stamps = [s for s, _ in self._history]
+        if stamp not in stamps:
             return None
         changed: set[str] = set()
-        for _v, modules in self._history[versions.index(version) + 1 :]:
+        for _s, modules in self._history[stamps.index(stamp) + 1 :]:
             if modules is None:
                 return None
             changed |= modules

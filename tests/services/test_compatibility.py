@@ -301,3 +301,21 @@ def test_verdict_lines_explain_in_german_and_english(demo, cache):
     english = "\n".join(compat.verdict_lines(verdict, "en"))
     assert "version-mismatch" in german and "4.2.1" in german and "Upgrade-Plan" in german
     assert "upgrade plan for 4.3.0" in english and "app: 4.2.1 -> 4.3.0" in english
+
+
+def test_rolled_back_catalog_change_is_not_kept(demo, cache):
+    """A bump seen inside a transaction that is rolled back, then another change reaching the
+    same counter value: the answer follows the committed data."""
+    state = _state(components={"app": "4.2.0"})
+    assert cache.verdicts(demo, state, ["chatbot"])["chatbot"].adoptable == ()
+    savepoint = demo.begin_nested()
+    chatbot = demo.scalars(select(Module).where(Module.slug == "chatbot")).one()
+    chatbot.releases.append(ReleaseRow(version="4.2.0", requires={"app": {"range": "==4.2.0"}}))
+    bump(demo, "catalog")
+    assert cache.verdicts(demo, state, ["chatbot"])["chatbot"].adoptable == ("4.2.0",)
+    savepoint.rollback()
+    demo.expire_all()
+    release = demo.scalars(select(ReleaseRow).join(Module).where(Module.slug == "wetter")).first()
+    release.yanked = True
+    bump(demo, "catalog")
+    assert cache.verdicts(demo, state, ["chatbot"])["chatbot"].adoptable == ()
