@@ -129,7 +129,7 @@ def parse_text(text: str, filename: str) -> tuple[Document | None, list[Problem]
 def _parse_json(text: str, filename: str) -> tuple[Document | None, list[Problem]]:
     # json first: its error messages and positions are the right ones for a JSON file.
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_first_key_wins)
     except json.JSONDecodeError as exc:
         return None, [Problem(filename, exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}")]
     except RecursionError:
@@ -140,7 +140,17 @@ def _parse_json(text: str, filename: str) -> tuple[Document | None, list[Problem
     document, problems = _parse_yaml(text, filename)
     if document is None:
         return Document(filename, data), []
-    return document, problems
+    # The values are json's: YAML reads some JSON strings differently ("\x85" is a line break
+    # to YAML), so only its marks, number texts and duplicate-key problems are used.
+    return Document(filename, data, document.marks, document.number_texts), problems
+
+
+def _first_key_wins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Like the YAML path: a duplicate key is reported and the first value is the one kept.
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        result.setdefault(key, value)
+    return result
 
 
 def _parse_yaml(text: str, filename: str) -> tuple[Document | None, list[Problem]]:

@@ -66,6 +66,7 @@ def test_duplicate_keys_are_reported_and_the_first_value_kept() -> None:
 def test_duplicate_keys_in_json_are_reported() -> None:
     document, problems = parse_text('{"a": 1,\n "a": 2}', "x.json")
     assert document is not None
+    assert document.data == {"a": 1}
     assert [(p.line, p.field) for p in problems] == [(2, "a")]
 
 
