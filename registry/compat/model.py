@@ -7,7 +7,7 @@ says so).  Reason codes are a contract: see ``CODES``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -171,11 +171,10 @@ class DeploymentState:
         return dict(self.modules).get(module)
 
     def with_component(self, state: ComponentState) -> DeploymentState:
-        """A copy in which ``state`` replaces the component of the same name."""
+        """A copy in which ``state`` (already normalized) replaces the component of the same
+        name."""
         others = [s for s in self.components if s.name != state.name]
-        return DeploymentState.build(
-            [*others, state], self.modules, self.channel, self.allowed_licenses
-        )
+        return replace(self, components=tuple(sorted([*others, state], key=lambda s: s.name)))
 
 
 @dataclass(frozen=True)

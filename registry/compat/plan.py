@@ -76,7 +76,7 @@ def plan_release(
         step, state = _component_step(release, name, deployment, catalog)
         steps.append(step)
         possible = possible and step.message is None
-        if state is not None:
+        if state is not None and release.depends_on:
             planned = planned.with_component(state)
     if release.depends_on:
         module_steps, resolvable = _module_steps(release, deployment, planned, resolve)

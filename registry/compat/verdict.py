@@ -30,6 +30,7 @@ from registry.compat.model import (
     Blocked,
     Catalog,
     Channel,
+    ComponentRequirement,
     ComponentState,
     DeploymentState,
     ModuleRequirement,
@@ -44,6 +45,7 @@ from registry.compat.rules import (
     component_reasons,
     effective_licenses,
     license_reasons,
+    release_reasons,
     state_reasons,
 )
 
@@ -104,6 +106,30 @@ class _ModuleIndex:
     capabilities: Mapping[str, frozenset[str]]  # capabilities read, per component
     licenses: tuple[str | None, ...]  # license expressions in it and its closure
     reads_channel: bool  # a prerelease in it, its closure or its components' known versions
+    compiled: tuple[_Compiled, ...] = ()  # aligned with releases
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A release prepared for fast evaluation of rules 1-3."""
+
+    release: Release
+    on_stable: tuple[Reason, ...]  # state reasons on the stable channel
+    on_prerelease: tuple[Reason, ...]  # state reasons on the prerelease channel
+    requirements: tuple[tuple[int, str, ComponentRequirement], ...]  # (id, component, req)
+    offered_on_stable: bool
+    offered_on_prerelease: bool
+
+    @classmethod
+    def of(cls, release: Release) -> _Compiled:
+        return cls(
+            release,
+            state_reasons(release, "stable"),
+            state_reasons(release, "prerelease"),
+            tuple((id(r), r.component, r) for r in release.requires),
+            _offered(release, "stable"),
+            _offered(release, "prerelease"),
+        )
 
 
 @dataclass
@@ -113,10 +139,10 @@ class _Env:
     key: _EnvKey
     deployment: DeploymentState  # without installed modules: those are no part of the key
     components: dict[str, ComponentState] = field(default_factory=dict)
+    tokens: dict[str, int] = field(default_factory=dict)  # component -> interned state
+    allowed_token: int = 0
     parts: dict[str, tuple[object, ...]] = field(default_factory=dict)  # per module
     base: dict[int, tuple[Reason, ...]] = field(default_factory=dict)
-    requirements: dict[int, tuple[Reason, ...]] = field(default_factory=dict)
-    licenses: dict[str | None, tuple[Reason, ...]] = field(default_factory=dict)
     candidates: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
     matches: dict[tuple[object, ...], tuple[Release, ...]] = field(default_factory=dict)
     shared: dict[str, Verdict] | None = None  # verdicts of modules without dependencies
@@ -134,8 +160,13 @@ class Evaluator:
         self.policy = policy
         self._index = _build_index(catalog)
         # Caches are keyed by object identity: the catalog keeps these objects alive.
-        self._release_ids = {id(r) for m in self._index.values() for r in m.releases}
-        self._states: dict[tuple[int, str], tuple[Reason, ...]] = {}
+        self._compiled = {id(c.release): c for m in self._index.values() for c in m.compiled}
+        # Interned component states and allowed-license sets, so that requirement and license
+        # results are shared between environments under small integer keys.
+        self._state_tokens: dict[ComponentState, int] = {}
+        self._allowed_tokens: dict[frozenset[str] | None, int] = {}
+        self._requirement_cache: dict[tuple[int, int], tuple[Reason, ...]] = {}
+        self._license_cache: dict[tuple[str | None, int], tuple[Reason, ...]] = {}
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
@@ -224,6 +255,11 @@ class Evaluator:
                 key,
                 replace(deployment, modules=()),
                 {state.name: state for state in deployment.components},
+                {
+                    state.name: self._state_tokens.setdefault(state, len(self._state_tokens))
+                    for state in deployment.components
+                },
+                self._allowed_tokens.setdefault(key[2], len(self._allowed_tokens)),
             )
         return env
 
@@ -281,15 +317,18 @@ class Evaluator:
         blocked: list[Blocked] = []
         newest: Release | None = None
         newest_reasons: tuple[Reason, ...] = ()
-        for release in index.releases:
-            reasons = self._base(env, release)
+        on_stable = env.deployment.channel == "stable"
+        for compiled in index.compiled:
+            release = compiled.release
+            reasons = self._compiled_base(env, compiled)
             if release.depends_on and not reasons:
                 reasons = self._resolve(env, release, installed, allow_upgrades).reasons
             if reasons:
                 blocked.append(Blocked(release.version, reasons))
             else:
                 adoptable.append(release.version)
-            if newest is None and _offered(release, env.deployment.channel):
+            offered = compiled.offered_on_stable if on_stable else compiled.offered_on_prerelease
+            if newest is None and offered:
                 newest, newest_reasons = release, reasons
         plan = None
         if newest is not None and newest_reasons:
@@ -306,38 +345,40 @@ class Evaluator:
         )
 
     def _base(self, env: _Env, release: Release) -> tuple[Reason, ...]:
-        """Rules 1-3, cached per environment and release (and their parts per requirement and
-        license, so that releases with equal requirements share the work)."""
-        key = id(release)
-        found = env.base.get(key)
+        """Rules 1-3 for any release (catalog releases take the fast, cached path)."""
+        compiled = self._compiled.get(id(release))
+        if compiled is None or compiled.release is not release:
+            return release_reasons(release, env.deployment, self.policy)
+        return self._compiled_base(env, compiled)
+
+    def _compiled_base(self, env: _Env, compiled: _Compiled) -> tuple[Reason, ...]:
+        """Rules 1-3, from caches shared between environments: requirement results per
+        (requirement, component state), license results per (license, allowed set)."""
+        found = env.base.get(id(compiled))
         if found is not None:
             return found
-        deployment = env.deployment
-        reasons = self._state_reasons(release, deployment.channel)
-        for requirement in release.requires:
-            part = env.requirements.get(id(requirement))
+        channel = env.deployment.channel
+        reasons = compiled.on_stable if channel == "stable" else compiled.on_prerelease
+        tokens = env.tokens
+        for requirement_id, name, requirement in compiled.requirements:
+            key = (requirement_id, tokens.get(name, -1))
+            part = self._requirement_cache.get(key)
             if part is None:
-                state = env.components.get(requirement.component)
-                part = env.requirements[id(requirement)] = component_reasons(requirement, state)
-            reasons += part
-        part = env.licenses.get(release.license)
+                state = env.components.get(name)
+                part = self._requirement_cache[key] = component_reasons(requirement, state)
+            if part:
+                reasons += part
+        license_ = compiled.release.license
+        license_key = (license_, env.allowed_token)
+        part = self._license_cache.get(license_key)
         if part is None:
-            part = env.licenses[release.license] = license_reasons(
-                release.license, env.key[2], self.policy.require_known_license
+            part = self._license_cache[license_key] = license_reasons(
+                license_, env.key[2], self.policy.require_known_license
             )
-        reasons += part
-        if key in self._release_ids:  # only catalog releases live as long as the cache
-            env.base[key] = reasons
+        if part:
+            reasons += part
+        env.base[id(compiled)] = reasons
         return reasons
-
-    def _state_reasons(self, release: Release, channel: Channel) -> tuple[Reason, ...]:
-        key = (id(release), channel)
-        found = self._states.get(key)
-        if found is None:
-            found = state_reasons(release, channel)
-            if id(release) in self._release_ids:
-                self._states[key] = found
-        return found
 
     def _candidates(self, env: _Env, slug: str, pinned: str | None) -> tuple[Release, ...]:
         """Releases of ``slug`` adoptable by rules 1-3 (only ``pinned`` when given)."""
@@ -394,13 +435,15 @@ def _build_index(catalog: Catalog) -> dict[str, _ModuleIndex]:
                     requirement.capabilities
                 )
         known = [v for name in capabilities for v in catalog.component_versions.get(name, ())]
+        ordered = tuple(sorted(releases, key=lambda r: Version(r.version), reverse=True))
         index[slug] = _ModuleIndex(
             slug=slug,
-            releases=tuple(sorted(releases, key=lambda r: Version(r.version), reverse=True)),
+            releases=ordered,
             closure=tuple(sorted(closure)),
             components=tuple(sorted(capabilities)),
             capabilities={name: frozenset(caps) for name, caps in capabilities.items()},
             licenses=tuple(dict.fromkeys(r.license for r in every)),
+            compiled=tuple(_Compiled.of(r) for r in ordered),
             reads_channel=any(r.prerelease for r in every) or any(map(_is_prerelease, known)),
         )
     return index
