@@ -32,7 +32,12 @@ from registry.metadata.importers.studio import (
     import_studio_manifest_file,
     import_studio_manifest_text,
 )
-from registry.metadata.module import ModuleMetadata, load_module_file, parse_module_text
+from registry.metadata.module import (
+    ModuleMetadata,
+    load_module_file,
+    parse_module_bytes,
+    parse_module_text,
+)
 from registry.metadata.problems import MetadataError, Problem
 from registry.metadata.slugs import is_valid_slug, normalize_slug
 
@@ -59,6 +64,7 @@ __all__ = [
     "load_module_file",
     "merged_modules",
     "normalize_slug",
+    "parse_module_bytes",
     "parse_module_text",
     "to_publiccode",
     "validate_deployment_document",

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from registry.metadata.checks import license_error, range_error
-from registry.metadata.loader import Document, PathKey, parse_text, read_file_text
+from registry.metadata.loader import Document, PathKey, decode_bytes, parse_text, read_file_text
 from registry.metadata.problems import MetadataError, Problem, sort_problems
 from registry.metadata.schema import MODULE_SCHEMA, schema_problems
 
@@ -134,6 +134,15 @@ def parse_module_text(text: str, filename: str) -> tuple[ModuleMetadata | None, 
     if document is None:
         return None, problems
     return module_from_document(document, problems)
+
+
+def parse_module_bytes(raw: bytes, filename: str) -> tuple[ModuleMetadata | None, list[Problem]]:
+    """Like ``parse_module_text`` for raw file content (e.g. a blob fetched at a tag): checks
+    the size limit and UTF-8 first."""
+    text, problems = decode_bytes(raw, filename)
+    if text is None:
+        return None, problems
+    return parse_module_text(text, filename)
 
 
 def module_from_document(

@@ -42,8 +42,6 @@ class Problem:
 class MetadataError(InvalidInput):
     """A metadata file that cannot be used; ``problems`` lists every problem found."""
 
-    code = "metadata-invalid"
-
     def __init__(self, problems: list[Problem], message: str | None = None) -> None:
         first = problems[0].file if problems else "metadata"
         text = message or f"{first}: {len(problems)} problem(s): " + "; ".join(

@@ -4,7 +4,14 @@ import jsonschema
 import pytest
 
 from registry.errors import InvalidInput, RegistryError
-from registry.metadata import MetadataError, Problem, load_module_file, parse_module_text
+from registry.metadata import (
+    MetadataError,
+    Problem,
+    load_module_file,
+    parse_module_bytes,
+    parse_module_text,
+)
+from registry.metadata.loader import MAX_FILE_BYTES
 from registry.metadata.schema import DEPLOYMENT_SCHEMA, MODULE_SCHEMA, load_schema
 
 from .conftest import EXAMPLES
@@ -132,3 +139,14 @@ def test_schemas_are_draft_2020_12_with_id_and_schema_version(name: str) -> None
     assert schema["additionalProperties"] is False
     assert "^x-" in schema["patternProperties"]
     jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_raw_bytes_from_a_tag_are_checked_for_size_and_utf8() -> None:
+    metadata, problems = parse_module_bytes(DESIGN_EXAMPLE.read_bytes(), "sva-module.yml")
+    assert problems == []
+    assert metadata is not None
+    assert metadata.slug == "maengelmelder"
+    _, problems = parse_module_bytes(b"id: M\xe4ngel\n", "sva-module.yml")
+    assert [(p.line, p.column) for p in problems] == [(1, 6)]
+    _, problems = parse_module_bytes(b"#" * (MAX_FILE_BYTES + 1), "sva-module.yml")
+    assert "file too large" in problems[0].message

@@ -159,9 +159,7 @@ def import_admin_doku_text(
     if not isinstance(document.data, dict):
         problems.append(document.problem((), "expected a mapping at the top level"))
         return ImportReport(filename, KIND, problems=problems)
-    return import_admin_doku_document(
-        document, problems, defaults, generated=is_generated(text)
-    )
+    return import_admin_doku_document(document, problems, defaults, generated=is_generated(text))
 
 
 def import_admin_doku_document(
