@@ -693,6 +693,28 @@ def paths() -> dict[str, Any]:
                 tag="deployments",
             ),
         },
+        "/api/v1/deployments/{deployment_id}/capabilities/{component}": {
+            "put": write(
+                "Set a component's capabilities of a deployment",
+                ok(ref("Deployment"), "Stored."),
+                body={
+                    "oneOf": [
+                        obj(["capabilities"], {"capabilities": array({"type": "string"})}),
+                        obj(
+                            ["data"],
+                            {"data": obj(["__schema"], {"__schema": {"type": "object"}})},
+                            description="a GraphQL introspection result (root fields count)",
+                        ),
+                    ]
+                },
+                params=[
+                    DEPLOYMENT_ID,
+                    param("component", "path", {"type": "string"}, "component name"),
+                ],
+                errors=("400", "401", "403", "404", "413"),
+                tag="deployments",
+            )
+        },
         "/api/v1/deployments/{deployment_id}/compatibility": {
             "get": read(
                 "Verdicts for every module",
