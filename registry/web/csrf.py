@@ -33,8 +33,9 @@ def csrf_token() -> str:
 
 def rotate_csrf_token() -> str:
     """A new token, e.g. after login, so a token seen before login is worthless afterwards."""
-    session[SESSION_KEY] = secrets.token_urlsafe(32)
-    return session[SESSION_KEY]
+    token = secrets.token_urlsafe(32)
+    session[SESSION_KEY] = token
+    return token
 
 
 def validate_csrf() -> None:
@@ -42,6 +43,4 @@ def validate_csrf() -> None:
     expected = session.get(SESSION_KEY)
     sent = request.form.get(FIELD, "")
     if not expected or not sent or not hmac.compare_digest(str(expected), sent):
-        raise CSRFError(
-            _("The form has expired or was not sent from this site. Please try again.")
-        )
+        raise CSRFError(_("The form has expired or was not sent from this site. Please try again."))

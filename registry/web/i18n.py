@@ -36,18 +36,18 @@ def catalog(language: str) -> dict[str, str | tuple[str, ...]]:
     for message in po:
         if not message.id or not message.string or message.fuzzy:
             continue
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
-        table[key] = message.string
+        key = message.id if isinstance(message.id, str) else message.id[0]
+        text = message.string
+        table[key] = text if isinstance(text, str) else tuple(text)
     return table
 
 
 def get_locale() -> str:
     """The language of this request: ``?lang=``, else the cookie, else German."""
-    if "lang" in g:
-        return g.lang
-    wanted = request.args.get("lang") or request.cookies.get(COOKIE) or DEFAULT_LANGUAGE
-    g.lang = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
-    return g.lang
+    if "lang" not in g:
+        wanted = request.args.get("lang") or request.cookies.get(COOKIE) or DEFAULT_LANGUAGE
+        g.lang = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
+    return str(g.lang)
 
 
 def gettext(message: str, /, **variables: Any) -> str:
@@ -74,7 +74,7 @@ def _translate_plural(singular: str, plural: str, number: int) -> str:
     return singular if number == 1 else plural
 
 
-def format_date(value: date | datetime | None, format: str = "medium") -> str:  # noqa: A002
+def format_date(value: date | datetime | None, format: str = "medium") -> str:
     """A date in the request's language (``27.11.2026`` / ``Nov 27, 2026``); empty for None."""
     if value is None:
         return ""
@@ -82,7 +82,7 @@ def format_date(value: date | datetime | None, format: str = "medium") -> str:  
     return babel_dates.format_date(day, format=format, locale=get_locale())
 
 
-def format_datetime(value: datetime | None, format: str = "medium") -> str:  # noqa: A002
+def format_datetime(value: datetime | None, format: str = "medium") -> str:
     """A UTC time in the request's language, shown in German local time (Europe/Berlin)."""
     if value is None:
         return ""

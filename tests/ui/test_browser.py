@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -85,8 +87,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (bin/install installs it)")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -104,8 +104,6 @@ def page(browser, server: Server):  # type: ignore[no-untyped-def]
 
 def check_accessibility(page, name: str) -> None:  # type: ignore[no-untyped-def]
     """axe-core on the current page: no serious or critical violation; plus a screenshot."""
-    from axe_playwright_python.sync_playwright import Axe
-
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     results = Axe().run(page)
@@ -166,7 +164,9 @@ def test_deployment_verdicts(page, server: Server) -> None:  # type: ignore[no-u
 def test_what_if(page, server: Server) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"/deployments/{server.ids['Kiel (Demo)']}")
     page.get_by_label("App-Version").fill("4.3.0")
-    page.get_by_label("Zusätzliche Fähigkeiten des Mainservers").fill("vouchers, redeemQuotaOfVoucher")
+    page.get_by_label("Zusätzliche Fähigkeiten des Mainservers").fill(
+        "vouchers, redeemQuotaOfVoucher"
+    )
     page.get_by_role("button", name="Zeigen, was sich ändern würde").click()
     gained = page.locator("section", has=page.get_by_role("heading", name="Würde übernehmbar"))
     assert gained.get_by_role("link", name="Gutscheine").is_visible()
@@ -249,12 +249,22 @@ def test_keyboard_only_main_flow(page, server: Server) -> None:  # type: ignore[
 
 
 @pytest.mark.parametrize("width", [375, 640])
-def test_phone_and_zoomed_layout_has_no_horizontal_scrolling(page, server: Server, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_phone_and_zoomed_layout_has_no_horizontal_scrolling(
+    page, server: Server, width: int
+) -> None:  # type: ignore[no-untyped-def]
     # 640 CSS pixels is a 1280 pixel window at 200 % zoom.
     page.set_viewport_size({"width": width, "height": 800})
-    for path in ("/", "/modules/abfallkalender", f"/deployments/{server.ids['Guben (Demo)']}", "/activity", "/components"):
+    for path in (
+        "/",
+        "/modules/abfallkalender",
+        f"/deployments/{server.ids['Guben (Demo)']}",
+        "/activity",
+        "/components",
+    ):
         page.goto(path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at {width}px"
     page.goto("/")
     page.screenshot(path=str(ARTIFACTS / f"catalogue-{width}px.png"), full_page=False)

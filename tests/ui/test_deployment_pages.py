@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.ui.conftest import deployment_id
+from tests.ui.conftest import deployment_id, login
 
 
 def _html(client, path: str) -> str:  # type: ignore[no-untyped-def]
@@ -14,7 +14,9 @@ def _html(client, path: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def _article(html: str, slug: str) -> str:
-    match = re.search(rf'<article class="verdict[^"]*" aria-labelledby="v-{slug}">(.*?)</article>', html, re.S)
+    match = re.search(
+        rf'<article class="verdict[^"]*" aria-labelledby="v-{slug}">(.*?)</article>', html, re.S
+    )
     assert match is not None, slug
     return match.group(1)
 
@@ -45,7 +47,8 @@ def test_deployment_page_summarises_the_most_helpful_upgrade(client, demo) -> No
 def test_what_if_app_and_capabilities_unlocks_vouchers(client, demo) -> None:
     kiel = deployment_id(demo, "Kiel (Demo)")
     html = _html(
-        client, f"/deployments/{kiel}/what-if?app=4.3.0&mainserver.capabilities=vouchers,redeemQuotaOfVoucher"
+        client,
+        f"/deployments/{kiel}/what-if?app=4.3.0&mainserver.capabilities=vouchers,redeemQuotaOfVoucher",
     )
     gained = html.split('id="gained"', 1)[1].split("</section>", 1)[0]
     assert "/modules/gutscheine" in gained and "/modules/chatbot" in gained
@@ -81,8 +84,6 @@ def test_private_deployment_is_404_for_anonymous(client, demo) -> None:
 
 
 def test_private_deployment_visible_to_admin_login(client, demo, token_for) -> None:
-    from tests.ui.conftest import login
-
     login(client, token_for("admin"))
     bernau = deployment_id(demo, "Bernau bei Berlin (Demo)")
     assert "Bernau bei Berlin (Demo)" in _html(client, f"/deployments/{bernau}")

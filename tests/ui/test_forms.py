@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import re
+
 from sqlalchemy import func, select
 
 from registry.models import Deployment
@@ -43,13 +46,19 @@ def test_login_never_redirects_off_site(client, demo, token_for) -> None:
     page = client.get("/login").get_data(as_text=True)
     response = client.post(
         "/login",
-        data={"token": token_for("admin"), "csrf_token": csrf_from(page), "next": "//evil.example/"},
+        data={
+            "token": token_for("admin"),
+            "csrf_token": csrf_from(page),
+            "next": "//evil.example/",
+        },
     )
     assert response.headers["Location"].endswith("/deployments")
 
 
 def test_post_without_csrf_token_is_refused(client, demo, token_for) -> None:
-    response = client.post("/login", data={"token": token_for("admin")}, headers={"Accept": "text/html"})
+    response = client.post(
+        "/login", data={"token": token_for("admin")}, headers={"Accept": "text/html"}
+    )
     assert response.status_code == 400
     assert "Das Formular ist abgelaufen" in response.get_data(as_text=True)
 
@@ -112,10 +121,10 @@ def test_edit_form_shows_the_stored_values_and_saves_changes(client, demo, token
     guben = deployment_id(demo, "Guben (Demo)")
     page = client.get(f"/deployments/{guben}/edit").get_data(as_text=True)
     assert 'value="4.2.0"' in page and "studio = 0.0.1 (" in page
-    form = {
-        name: value
-        for name, value in _form_values(page).items()
-    } | {"app": "4.3.0", "csrf_token": csrf_from(page)}
+    form = _form_values(page) | {
+        "app": "4.3.0",
+        "csrf_token": csrf_from(page),
+    }
     response = client.post(f"/deployments/{guben}/edit", data=form)
     assert response.status_code == 302
     demo.expire_all()
@@ -134,13 +143,14 @@ def test_other_deployment_token_may_not_edit(client, demo, token_for) -> None:
 
 
 def _form_values(html: str) -> dict[str, str]:
-    import html as html_lib
-    import re
-
     values = {}
-    for name, value in re.findall(r'<input id="[^"]+" name="([a-z_]+)" type="text" value="([^"]*)"', html):
+    for name, value in re.findall(
+        r'<input id="[^"]+" name="([a-z_]+)" type="text" value="([^"]*)"', html
+    ):
         values[name] = html_lib.unescape(value)
-    for name, value in re.findall(r'<textarea id="[^"]+" name="([a-z_]+)"[^>]*>(.*?)</textarea>', html, re.S):
+    for name, value in re.findall(
+        r'<textarea id="[^"]+" name="([a-z_]+)"[^>]*>(.*?)</textarea>', html, re.S
+    ):
         values[name] = html_lib.unescape(value)
     for name, value in re.findall(r'name="(visibility|channel)" value="([a-z]+)" checked', html):
         values[name] = value

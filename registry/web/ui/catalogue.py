@@ -31,7 +31,8 @@ def index() -> str:
     """GET /: the catalogue."""
     session = get_session()
     args = request.args
-    sort = args.get("sort") if args.get("sort") in SORTS else "name"
+    sort = args.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
     page = catalog.list_modules(
         session,
         q=args.get("q", ""),

@@ -121,14 +121,16 @@ def hypothetical(document: dict[str, Any], args: Any) -> dict[str, Any]:
     (``app=4.3.0``, ``mainserver.capabilities=a,b`` adds capabilities)."""
     changed = copy.deepcopy(document)
     components = changed.setdefault("components", {})
-    for key, value in args.items():
-        value = value.strip()
+    for key, raw in args.items():
+        value = raw.strip()
         if not value or key in ("lang",):
             continue
         name, _, part = key.partition(".")
         current = components.get(name)
         if part == "capabilities":
-            entry = current if isinstance(current, dict) else ({"version": current} if current else {})
+            entry = (
+                current if isinstance(current, dict) else ({"version": current} if current else {})
+            )
             words = [w for w in value.replace(",", " ").split() if w]
             entry["capabilities"] = sorted({*(entry.get("capabilities") or []), *words})
             components[name] = entry
@@ -159,9 +161,7 @@ def compare(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[s
     return result
 
 
-def best_steps(
-    answers: list[dict[str, Any]], installed: dict[str, str]
-) -> list[dict[str, Any]]:
+def best_steps(answers: list[dict[str, Any]], installed: dict[str, str]) -> list[dict[str, Any]]:
     """Component upgrades that the upgrade plans ask for, with the modules each one helps:
     ``[{"component", "from", "to", "new": [slugs], "updated": [slugs]}]``, most helpful first.
 
@@ -179,7 +179,8 @@ def best_steps(
             continue
         key = (step["component"], step["to"])
         entry = found.setdefault(
-            key, {"component": key[0], "from": step.get("from"), "to": key[1], "new": [], "updated": []}
+            key,
+            {"component": key[0], "from": step.get("from"), "to": key[1], "new": [], "updated": []},
         )
         helped = "updated" if answer["module"] in installed else "new"
         entry[helped].append(answer["module"])
@@ -189,7 +190,9 @@ def best_steps(
 def display_names(session: Any) -> dict[str, str]:
     """Display names of components and modules in the request's language, by name/slug."""
     names = {c.name: localized(c, "title") or c.name for c in catalog.list_components(session)}
-    names.update({slug: localized(m, "name") or slug for slug, m in _modules_by_slug(session).items()})
+    names.update(
+        {slug: localized(m, "name") or slug for slug, m in _modules_by_slug(session).items()}
+    )
     return names
 
 

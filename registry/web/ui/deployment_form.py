@@ -26,6 +26,7 @@ TEXT_FIELDS = (
     "modules",
     "licenses",
 )
+_QUOTED = re.compile(r"'([^']*)'")
 _SPLIT = re.compile(r"[\s,;]+")
 _PAIR = re.compile(r"^\s*([^=:\s]+)\s*[=:]\s*(\S+)\s*$")
 # Other components: "studio = 0.0.1 (routing, media)"; the part in brackets is optional.
@@ -48,7 +49,7 @@ class DeploymentForm:
 
 
 def empty_form() -> DeploymentForm:
-    values = {name: "" for name in TEXT_FIELDS}
+    values = dict.fromkeys(TEXT_FIELDS, "")
     return DeploymentForm(values | {"visibility": "public", "channel": "stable"})
 
 
@@ -113,7 +114,12 @@ def apply_problems(form: DeploymentForm, problems: list[Any]) -> None:
     for problem in problems:
         data = problem if isinstance(problem, dict) else {"message": str(problem)}
         path = str(data.get("field") or "")
-        form.add_error(field_of(path), _problem_text(path, str(data.get("message") or "")))
+        text = _problem_text(path, str(data.get("message") or ""))
+        if text not in form.errors.get(field_of(path), []):
+            form.add_error(field_of(path), text)
+    # The summary lists problems in the order of the fields on the page.
+    order = {name: i for i, name in enumerate(("form", *TEXT_FIELDS))}
+    form.errors = dict(sorted(form.errors.items(), key=lambda item: order.get(item[0], 0)))
 
 
 def field_of(path: str) -> str:
@@ -129,10 +135,34 @@ def field_of(path: str) -> str:
 
 
 def _problem_text(path: str, message: str) -> str:
-    # The service names the exact place; inside a list field the entry is worth repeating.
-    if "." in path or "[" in path:
-        return f"{path}: {message}"
-    return message
+    """A plain sentence for the problems people make in this form; the service's own text
+    (with the exact place) for anything else."""
+    by_field = _field_sentences().get(field_of(path))
+    if by_field is not None:
+        return by_field
+    quoted = _QUOTED.search(message)
+    value = quoted.group(1) if quoted else ""
+    if "is no version" in message:
+        # In the list fields the entry is named: "abfallkalender: ..."
+        entry = path.split(".")[1] + ": " if "." in path and field_of(path) != "app" else ""
+        return _(
+            "%(entry)s“%(value)s” is no version number (e.g. 4.2.1).", entry=entry, value=value
+        )
+    if "must be a slug" in message:
+        return _("“%(value)s” is no module name (lower case letters, digits and -).", value=value)
+    if message.startswith("unknown SPDX"):
+        return _("Unknown SPDX license id: %(ids)s.", ids=message.partition(": ")[2])
+    return f"{path}: {message}" if path else message
+
+
+def _field_sentences() -> dict[str, str]:
+    # Fields with one kind of mistake get one sentence that says what is expected.
+    return {
+        "name": _("Enter the name of the deployment."),
+        "ags": _("The AGS has 8 digits; the first two are the state code 01–16."),
+        "state": _("Give the state as two capital letters, e.g. BB."),
+        "mainserver_commit": _("A commit has 7 to 40 characters 0–9 and a–f, e.g. 04d9eb41."),
+    }
 
 
 def _component_text(value: Any) -> str:

@@ -9,7 +9,7 @@ from flask import request
 
 def url_with(**changes: str | None) -> str:
     """The current URL with some query parameters set (None or "" removes one)."""
-    args = {key: value for key, value in request.args.items()}
+    args = dict(request.args.items())
     for key, value in changes.items():
         if value in (None, ""):
             args.pop(key, None)

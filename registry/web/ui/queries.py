@@ -87,6 +87,9 @@ def crawl_states(session: Session) -> list[CrawlState]:
 def licenses(session: Session) -> list[str]:
     """Distinct module licenses, for the catalogue's filter."""
     rows = session.scalars(
-        select(Module.license).where(Module.license.is_not(None)).distinct().order_by(Module.license)
+        select(Module.license)
+        .where(Module.license.is_not(None))
+        .distinct()
+        .order_by(Module.license)
     )
     return [row for row in rows if row]

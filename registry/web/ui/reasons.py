@@ -27,20 +27,15 @@ def explain_reason(reason: dict[str, Any], names: dict[str, str] | None = None) 
 def _reason_templates() -> dict[str, str]:
     return {
         "yanked": _("This version was withdrawn by its maintainers."),
-        "prerelease": _(
-            "This is a pre-release; the deployment takes only stable versions."
-        ),
+        "prerelease": _("This is a pre-release; the deployment takes only stable versions."),
         "component-missing": _(
-            "Needs the component %(component)s (%(required)s), which the deployment does "
-            "not list."
+            "Needs the component %(component)s (%(required)s), which the deployment does not list."
         ),
         "version-unknown": _(
             "Needs %(component)s %(required)s; the deployment states only a commit "
             "(%(actual)s), so the version cannot be checked."
         ),
-        "version-mismatch": _(
-            "Needs %(component)s %(required)s; the deployment runs %(actual)s."
-        ),
+        "version-mismatch": _("Needs %(component)s %(required)s; the deployment runs %(actual)s."),
         "capability-missing": _(
             "Needs the %(component)s feature \u201c%(required)s\u201d, which the deployment "
             "does not offer."
@@ -75,13 +70,20 @@ def explain_step(step: dict[str, Any], names: dict[str, str] | None = None) -> s
         if step.get("from"):
             return _(
                 "Update the module %(name)s from %(old)s to %(new)s.",
-                name=name, old=step["from"], new=step.get("to"),
+                name=name,
+                old=step["from"],
+                new=step.get("to"),
             )
         return _("Install the module %(name)s %(new)s.", name=name, new=step.get("to"))
     parts = []
     if step.get("to") and step.get("from"):
         parts.append(
-            _("Update %(name)s from %(old)s to %(new)s.", name=name, old=step["from"], new=step["to"])
+            _(
+                "Update %(name)s from %(old)s to %(new)s.",
+                name=name,
+                old=step["from"],
+                new=step["to"],
+            )
         )
     elif step.get("to"):
         parts.append(_("Add %(name)s %(new)s to the deployment.", name=name, new=step["to"]))
@@ -99,14 +101,28 @@ def describe_event(event: Any) -> str:
     data = event.data or {}
     texts = {
         "module-added": _("Module %(module)s was added.", module=module),
-        "release-published": _("%(module)s %(version)s was published.", module=module, version=version),
-        "release-yanked": _("%(module)s %(version)s was withdrawn.", module=module, version=version),
-        "metadata-invalid": _("The metadata of %(module)s %(version)s has problems.", module=module, version=version),
-        "crawl-failed": _("Crawling %(module)s failed.", module=module or data.get("repository", "")),
+        "release-published": _(
+            "%(module)s %(version)s was published.", module=module, version=version
+        ),
+        "release-yanked": _(
+            "%(module)s %(version)s was withdrawn.", module=module, version=version
+        ),
+        "metadata-invalid": _(
+            "The metadata of %(module)s %(version)s has problems.", module=module, version=version
+        ),
+        "crawl-failed": _(
+            "Crawling %(module)s failed.", module=module or data.get("repository", "")
+        ),
         "repository-renamed": _("The repository of %(module)s was renamed.", module=module),
         "repository-gone": _("The repository of %(module)s can no longer be found.", module=module),
-        "deployment-added": _("A deployment was registered: %(name)s.", name=data.get("name") or _("private")),
-        "deployment-options-changed": _("A deployment changed its options: %(name)s.", name=data.get("name") or _("private")),
-        "deployment-removed": _("A deployment was removed: %(name)s.", name=data.get("name") or _("private")),
+        "deployment-added": _(
+            "A deployment was registered: %(name)s.", name=data.get("name") or _("private")
+        ),
+        "deployment-options-changed": _(
+            "A deployment changed its options: %(name)s.", name=data.get("name") or _("private")
+        ),
+        "deployment-removed": _(
+            "A deployment was removed: %(name)s.", name=data.get("name") or _("private")
+        ),
     }
     return texts.get(event.kind) or f"{event.kind} {module} {version}".strip()

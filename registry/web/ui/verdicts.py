@@ -8,7 +8,7 @@ API share work and are never stale.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ def _cache() -> compat.CompatibilityCache:
     if cache is None:
         policy = compat.policy_from_settings(get_settings())
         cache = current_app.extensions.setdefault(CACHE_KEY, compat.CompatibilityCache(policy))
-    return cache
+    return cast(compat.CompatibilityCache, cache)
 
 
 def for_document(session: Session, document: dict[str, Any]) -> list[dict[str, Any]]:
