@@ -193,6 +193,20 @@ def _semantic_problems(document: Document) -> list[Problem]:
             problems.append(document.problem(("license",), reason))
     problems.extend(_requirement_problems(document))
     problems.extend(_host_problems(document))
+    problems.extend(_self_reference_problems(document))
+    return problems
+
+
+def _self_reference_problems(document: Document) -> list[Problem]:
+    slug = document.data.get("id")
+    if not isinstance(slug, str):
+        return []
+    problems = []
+    depends = document.data.get("dependsOn")
+    if isinstance(depends, dict) and slug in depends:
+        problems.append(document.problem(("dependsOn", slug), "a module cannot depend on itself"))
+    if document.data.get("successor") == slug:
+        problems.append(document.problem(("successor",), "a module cannot succeed itself"))
     return problems
 
 

@@ -150,3 +150,12 @@ def test_raw_bytes_from_a_tag_are_checked_for_size_and_utf8() -> None:
     assert [(p.line, p.column) for p in problems] == [(1, 6)]
     _, problems = parse_module_bytes(b"#" * (MAX_FILE_BYTES + 1), "sva-module.yml")
     assert "file too large" in problems[0].message
+
+
+def test_a_module_cannot_depend_on_or_succeed_itself() -> None:
+    _, problems = parse_module_text(
+        "schemaVersion: 1\nid: wetter\nname: Wetter\nkind: standalone\nsuccessor: wetter\n"
+        "dependsOn:\n  karten: '>=1'\n  wetter: '>=1'\n",
+        "sva-module.yml",
+    )
+    assert [(p.line, p.field) for p in problems] == [(5, "successor"), (8, "dependsOn.wetter")]

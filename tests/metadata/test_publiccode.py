@@ -287,3 +287,25 @@ def test_studio_manifest_module_exports_with_a_repository() -> None:
     data = _export_expectations(to_publiccode(module))
     assert data["softwareVersion"] == "0.0.1"
     assert data["dependsOn"]["open"] == [{"name": "studio"}]
+
+
+def test_wrongly_shaped_blocks_are_problems_and_the_rest_imports() -> None:
+    text = """publiccodeYmlVersion: '0.4'
+name: X-Modul
+url: https://example.org/x/x-modul
+description: nur ein Text
+maintenance:
+  contacts: Jemand
+platforms: web
+legal: {license: MIT}
+"""
+    report = import_publiccode_text(text, "publiccode.yml")
+    assert [(p.line, p.field) for p in report.problems] == [
+        (4, "description"),
+        (6, "maintenance.contacts"),
+        (7, "platforms"),
+    ]
+    module = report.modules[0]
+    assert (module["slug"], module["license"]) == ("x-modul", "MIT")
+    assert module["maintainers"] == []
+    assert module["platforms"] == []
