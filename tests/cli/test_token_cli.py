@@ -58,9 +58,8 @@ def test_created_token_works_until_revoked(cli_database_url, api):
 
 
 def test_module_scoped_publisher_token(cli_database_url, api):
-    admin = {
-        "Authorization": f"Bearer {secret_of(run(cli_database_url, 'token', 'create', '--role', 'admin').output)}"
-    }
+    admin_secret = secret_of(run(cli_database_url, "token", "create", "--role", "admin").output)
+    admin = {"Authorization": f"Bearer {admin_secret}"}
     assert api.post("/api/v1/modules", json={"repository": REPO}, headers=admin).status_code == 201
     assert (
         api.post("/api/v1/modules", json={"repository": REPO + "-2"}, headers=admin).status_code
