@@ -22,10 +22,11 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from packaging.version import InvalidVersion
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from registry.compat import (
@@ -38,6 +39,7 @@ from registry.compat import (
     InvalidRange,
     ModuleRequirement,
     Policy,
+    Range,
     Release,
     Verdict,
     affected_modules,
@@ -248,8 +250,8 @@ def build_snapshot(
         if not hidden:
             listed.append(slug)
     for row in session.execute(_release_rows()):
-        key = _row_key(row)
-        release = memo.get(key) or new_memo.get(key) or engine_release(row)
+        key = tuple(row)
+        release = memo.get(key) or new_memo.get(key) or _release_of_row(row)
         new_memo[key] = release
         releases[row.slug].append(release)
     catalog = Catalog(
@@ -269,6 +271,8 @@ def build_snapshot(
 
 
 def _release_rows() -> Any:
+    # JSON columns are read as their stored text: comparing texts finds unchanged releases
+    # without decoding them; only new or changed ones are decoded and converted.
     return (
         select(
             Module.slug,
@@ -278,62 +282,84 @@ def _release_rows() -> Any:
             ReleaseRow.withdrawn,
             ReleaseRow.license_declared,
             ReleaseRow.license_detected,
-            ReleaseRow.requires,
-            ReleaseRow.depends_on,
-            ReleaseRow.problems,
+            cast(ReleaseRow.requires, Text).label("requires"),
+            cast(ReleaseRow.depends_on, Text).label("depends_on"),
+            cast(ReleaseRow.problems, Text).label("problems"),
         )
         .join(Module, ReleaseRow.module_id == Module.id)
         .order_by(Module.slug, ReleaseRow.id)
     )
 
 
-def _row_key(row: Any) -> _RowKey:
-    return (
+def _release_of_row(row: Any) -> Release:
+    return engine_release(
         row.slug,
         row.version,
-        row.prerelease,
-        row.yanked or row.withdrawn,
-        row.license_declared or row.license_detected,
-        json.dumps(row.requires or {}, sort_keys=True),
-        json.dumps(row.depends_on or {}, sort_keys=True),
-        json.dumps(row.problems or [], sort_keys=True),
+        prerelease=bool(row.prerelease),
+        yanked=bool(row.yanked or row.withdrawn),
+        license=row.license_declared or row.license_detected,
+        requires=_json(row.requires) or {},
+        depends_on=_json(row.depends_on) or {},
+        problems=_json(row.problems) or [],
     )
 
 
-def engine_release(row: Any) -> Release:
-    """The engine's view of one release row (a withdrawn release counts as yanked).
+@lru_cache(maxsize=65_536)
+def _range(text: str) -> Range:
+    # Catalogs repeat few range texts (in-app modules: one per host version), and a Range is
+    # frozen, so releases share parsed ranges.
+    return parse_range(text)
+
+
+def _json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def engine_release(
+    module: str,
+    version: str,
+    *,
+    prerelease: bool = False,
+    yanked: bool = False,
+    license: str | None = None,
+    requires: Mapping[str, Any] | None = None,
+    depends_on: Mapping[str, Any] | None = None,
+    problems: Sequence[Any] = (),
+) -> Release:
+    """The engine's view of one stored release (``requires``/``depends_on``/``problems`` as
+    stored in the release row; a withdrawn release is passed as yanked).
 
     A stored range the engine cannot parse becomes a metadata problem of the release, so it is
     blocked with ``metadata-invalid`` instead of breaking every answer.
     """
-    problems = [_problem_text(p) for p in row.problems or []]
-    requires = []
-    for name, req in sorted((row.requires or {}).items()):
+    texts = [_problem_text(p) for p in problems]
+    components = []
+    for name, req in sorted((requires or {}).items()):
         raw = req.get("range") if isinstance(req, dict) else req
         capabilities = req.get("capabilities") if isinstance(req, dict) else None
         range_ = None
         if raw not in (None, ""):
             try:
-                range_ = parse_range(str(raw))
+                range_ = _range(str(raw))
             except InvalidRange as error:
-                problems.append(f"requires.{name}: {error.reason}")
-        requires.append(ComponentRequirement(name, range_, frozenset(capabilities or ())))
-    depends = []
-    for slug, dep in sorted((row.depends_on or {}).items()):
+                texts.append(f"requires.{name}: {error.reason}")
+        components.append(ComponentRequirement(name, range_, frozenset(capabilities or ())))
+    modules = []
+    for slug, dep in sorted((depends_on or {}).items()):
         raw = dep.get("range") if isinstance(dep, dict) else dep
         try:
-            depends.append(ModuleRequirement(slug, parse_range(str(raw or "*"))))
+            modules.append(ModuleRequirement(slug, _range(str(raw or "*"))))
         except InvalidRange as error:
-            problems.append(f"dependsOn.{slug}: {error.reason}")
+            texts.append(f"dependsOn.{slug}: {error.reason}")
     return Release(
-        module=row.slug,
-        version=row.version,
-        prerelease=bool(row.prerelease),
-        yanked=bool(row.yanked or row.withdrawn),
-        license=row.license_declared or row.license_detected,
-        requires=tuple(requires),
-        depends_on=tuple(depends),
-        problems=tuple(problems),
+        module=module,
+        version=version,
+        prerelease=prerelease,
+        yanked=yanked,
+        license=license,
+        requires=tuple(components),
+        depends_on=tuple(modules),
+        problems=tuple(texts),
     )
 
 
