@@ -259,6 +259,7 @@ def check_command(
         return
     if not verdicts:
         click.echo("no modules in the local database: run `sva-registry load-demo`", err=True)
+    click.echo(compatibility.summary_line(document["name"], verdicts, lang))
     for verdict in verdicts.values():
         click.echo("\n".join(compatibility.verdict_lines(verdict, lang)))
 

@@ -526,6 +526,15 @@ def _query_problem(problem: Any) -> dict[str, Any]:
 # ---- text for people ----------------------------------------------------------------------
 
 
+def summary_line(name: str, verdicts: Mapping[str, Verdict], lang: str = "de") -> str:
+    """One line: how many modules the deployment could adopt now, and how many not."""
+    adoptable = sum(1 for v in verdicts.values() if v.adoptable)
+    rest = len(verdicts) - adoptable
+    if lang == "de":
+        return f"{name}: {len(verdicts)} Module, {adoptable} übernehmbar, {rest} nicht"
+    return f"{name}: {len(verdicts)} modules, {adoptable} adoptable, {rest} not"
+
+
 def verdict_lines(verdict: Verdict, lang: str = "de") -> list[str]:
     """A verdict as plain lines: what can be adopted, what blocks the rest, the plan."""
     de = lang == "de"

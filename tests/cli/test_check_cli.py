@@ -123,3 +123,12 @@ def test_capabilities_import_rejects_other_json(cli_database_url, tmp_path: Path
         env={"SVA_REGISTRY_DATABASE_URL": cli_database_url},
     )
     assert result.exit_code != 0
+
+
+def test_check_starts_with_a_summary(demo_url):
+    result = run(demo_url, "check", str(MUSTERHAUSEN), "--lang", "en")
+    first = result.output.splitlines()[0]
+    body = json.loads(run(demo_url, "check", str(MUSTERHAUSEN), "--format", "json").output)
+    adoptable = sum(1 for m in body["modules"] if m["adoptable"])
+    total = len(body["modules"])
+    assert first == f"Musterhausen: {total} modules, {adoptable} adoptable, {total - adoptable} not"
