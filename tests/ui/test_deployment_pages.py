@@ -88,3 +88,13 @@ def test_private_deployment_visible_to_admin_login(client, demo, token_for) -> N
     bernau = deployment_id(demo, "Bernau bei Berlin (Demo)")
     assert "Bernau bei Berlin (Demo)" in _html(client, f"/deployments/{bernau}")
     assert "Bernau bei Berlin (Demo)" in _html(client, "/deployments")
+
+
+def test_what_if_app_upgrade_lists_what_happens_to_installed_modules(client, demo) -> None:
+    kiel = deployment_id(demo, "Kiel (Demo)")
+    html = _html(client, f"/deployments/{kiel}/what-if?app=4.3.0")
+    report = html.split('id="upgrade-app"', 1)[1].split("</section>", 1)[0]
+    assert "Ihre Module mit Smart Village App 4.3.0" in report
+    # In-app modules follow the app: each one Kiel runs needs its 4.3.0 release.
+    assert report.count("aus 4.1.3 wird 4.3.0") == 5
+    assert "/modules/nachrichten" in report

@@ -7,7 +7,7 @@ from flask import Flask
 
 from registry.models import Component, ComponentVersion, Release
 from registry.web.ui.charts import PLOT_WIDTH, horizontal_bars, vertical_bars
-from registry.web.ui.deployment import best_steps, compare, hypothetical
+from registry.web.ui.deployment import best_steps, changed_versions, compare, hypothetical
 from registry.web.ui.deployment_form import (
     apply_problems,
     document_from_form,
@@ -200,3 +200,22 @@ def test_matrix_answers_each_release_against_known_versions() -> None:
     # not constrained by any release, so it has no columns.
     assert [c.version.version for c in matrix.columns] == ["4.3.0", "4.2.0", "3.0.0"]
     assert matrix.cells == [[True, True, False], [False, False, True], [None, None, None]]
+
+
+def test_changed_versions_names_only_components_whose_version_moves() -> None:
+    old = {
+        "components": {
+            "app": "4.1.3",
+            "studio": {"version": "0.0.1"},
+            "mainserver": {"commit": "abc1234"},
+        }
+    }
+    new = {
+        "components": {
+            "app": "4.3.0",
+            "studio": {"version": "0.0.1", "capabilities": ["x"]},  # same version
+            "mainserver": {"commit": "abc1234", "capabilities": ["vouchers"]},  # no version
+            "humhub": "1.17.0",  # new component
+        }
+    }
+    assert changed_versions(old, new) == [("app", "4.3.0"), ("humhub", "1.17.0")]

@@ -78,7 +78,32 @@ def what_if(deployment_id: int) -> ResponseReturnValue:
         return render_template("ui/what_if.html", problems=error.details, **page), 400
     before = verdicts.for_deployment(session, deployment)
     after = verdicts.for_document(session, document)
-    return render_template("ui/what_if.html", changes=compare(before, after), problems=[], **page)
+    return render_template(
+        "ui/what_if.html",
+        changes=compare(before, after),
+        upgrades=[
+            verdicts.component_upgrade(session, deployment, name, version)
+            for name, version in changed_versions(deployment.document or {}, document)
+        ],
+        problems=[],
+        **page,
+    )
+
+
+def changed_versions(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
+    """(component, new version) for each component whose version differs in ``new``."""
+    changed = []
+    for name, value in sorted((new.get("components") or {}).items()):
+        version = _version_of(value)
+        if version and version != _version_of((old.get("components") or {}).get(name)):
+            changed.append((name, version))
+    return changed
+
+
+def _version_of(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return value.get("version")
+    return None if value is None else str(value)
 
 
 def deployment_new() -> ResponseReturnValue:

@@ -107,6 +107,10 @@ def describe_event(event: Any) -> str:
         "release-yanked": _(
             "%(module)s %(version)s was withdrawn.", module=module, version=version
         ),
+        "release-withdrawn": _(
+            "%(module)s %(version)s was withdrawn.", module=module, version=version
+        ),
+        "repository-archived": _("The repository of %(module)s was archived.", module=module),
         "metadata-invalid": _(
             "The metadata of %(module)s %(version)s has problems.", module=module, version=version
         ),

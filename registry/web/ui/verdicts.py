@@ -40,6 +40,15 @@ def for_deployment(session: Session, deployment: Deployment) -> list[dict[str, A
     return for_document(session, deployment.document or {})
 
 
+def component_upgrade(
+    session: Session, deployment: Deployment, component: str, to: str
+) -> dict[str, Any]:
+    """What a new version of one component means for the modules the deployment runs:
+    ``{"component", "from", "to", "ok": [...], "update": [...], "blocked": [...]}``."""
+    state = compat.state_from_document(deployment.document or {})
+    return _cache().component_upgrade(session, state, component, to).to_dict()
+
+
 def newest_adoptable(session: Session, deployment: Deployment) -> dict[str, str]:
     """slug -> newest adoptable version for a deployment (modules with none are left out)."""
     answers = for_deployment(session, deployment)
