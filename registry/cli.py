@@ -301,6 +301,74 @@ def capabilities_import(
         click.echo(f"deployment {deployment}: {component} capabilities set")
 
 
+@cli.command("crawl")
+@click.option("--module", "slug", default=None, help="Crawl the repository of this module.")
+@click.option("--all", "crawl_all", is_flag=True, help="Crawl every known repository now.")
+@pass_context
+def crawl_command(context: Context, slug: str | None, crawl_all: bool) -> None:
+    """Crawl repositories now (a rate limit ends the run; it resumes after the reset)."""
+    from contextlib import nullcontext
+    from datetime import timedelta
+
+    from registry.db import make_session_factory
+    from registry.jobs import build_crawler, run_crawl
+    from registry.services.crawl import due_repositories, repository_of_module
+
+    if bool(slug) == crawl_all:
+        raise click.UsageError("give either --module SLUG or --all")
+    context.upgrade()
+    with context.session() as session:
+        if slug:
+            repositories = [repository_of_module(session, slug)]
+        else:
+            repositories = due_repositories(session, interval=timedelta(0))
+    sessions = make_session_factory(context.engine)
+    crawler = build_crawler(context.settings)
+    terminal = sys.stdout.isatty()
+    bar = click.progressbar(repositories, label="crawling") if terminal else None
+    outcomes = []
+    try:
+        with bar or nullcontext(repositories) as items:
+            for repository in items:
+                outcome = run_crawl(context.engine, sessions, crawler, repository)
+                outcomes.append(outcome)
+                if not terminal:
+                    click.echo(outcome.summary())
+                if outcome.status == "rate-limited":
+                    break
+    finally:
+        crawler.close()
+    if terminal:
+        for outcome in outcomes:
+            click.echo(outcome.summary())
+    failed = [o for o in outcomes if o.failed]
+    click.echo(f"{len(outcomes)} repositories crawled, {len(failed)} failed")
+    if failed:
+        sys.exit(1)
+
+
+@cli.command("scheduler")
+@pass_context
+def scheduler_command(context: Context) -> None:
+    """Run the scheduler process: periodic crawls and queued crawl requests (Ctrl-C stops)."""
+    from registry.db import make_session_factory
+    from registry.jobs import SchedulerRunner, build_crawler
+
+    context.upgrade()
+    crawler = build_crawler(context.settings)
+    runner = SchedulerRunner(
+        context.settings, context.engine, make_session_factory(context.engine), crawler
+    )
+    click.echo(
+        f"scheduler: crawls every {context.settings.crawl.interval_minutes} min, "
+        f"queue every {context.settings.crawl.queue_poll_seconds} s"
+    )
+    try:
+        runner.run()
+    finally:
+        crawler.close()
+
+
 def main() -> None:
     """Entry point: settings problems and domain errors become one clear message, exit 2/1."""
     try:

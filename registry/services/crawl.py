@@ -1,0 +1,705 @@
+"""Crawl a repository and apply the snapshot: releases, component versions, crawl state, events.
+
+One repository can feed several targets: standalone modules (by tag prefix), in-app modules
+hosted in it (present at a tag when their host path exists in the tag's tree) and components
+whose versions are its tags. The crawler (``crawlers/``) is passed in; it never sees the
+database. Nothing here commits: the caller's transaction holds the whole crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crawlers.base import (
+    CrawlStats,
+    FileFacts,
+    HeadFacts,
+    KnownState,
+    ReleaseInfo,
+    RepositoryCrawler,
+    RepositoryInfo,
+    RepositorySnapshot,
+    TagFacts,
+    TagRef,
+)
+from crawlers.errors import CrawlError, RateLimited, RepositoryGone
+from registry.compat.versions import SkippedTag, TagVersion, parse_tag, version_key
+from registry.db import utcnow
+from registry.errors import InvalidInput, NotFound
+from registry.metadata import (
+    import_publiccode_text,
+    import_studio_manifest_text,
+    parse_module_text,
+)
+from registry.metadata.problems import Problem
+from registry.models import Component, ComponentVersion, CrawlState, Module, Release, TagSnapshot
+from registry.services.crawl_queue import repository_key
+from registry.services.events import bump, record_event
+from registry.services.transfer import normalize_depends, normalize_requires
+
+logger = logging.getLogger(__name__)
+
+GITHUB = "https://github.com"
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    """What one crawl of one repository did.
+
+    ``status``: ``ok``, ``unchanged``, ``deferred`` (rate limited earlier, ``resume_after`` not
+    reached), ``rate-limited``, ``gone``, ``failed`` or ``nothing-to-crawl``.
+    """
+
+    repository: str
+    status: str
+    message: str = ""
+    stats: dict[str, Any] = field(default_factory=dict)
+    published: tuple[str, ...] = ()
+    withdrawn: tuple[str, ...] = ()
+    resume_after: datetime | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in {"failed", "gone", "rate-limited"}
+
+    def summary(self) -> str:
+        """One line for logs and the CLI."""
+        parts = [f"{self.repository}: {self.status}"]
+        if self.published:
+            parts.append(f"{len(self.published)} new release(s)")
+        if self.withdrawn:
+            parts.append(f"{len(self.withdrawn)} withdrawn")
+        if self.stats:
+            parts.append(
+                f"{self.stats.get('requests', 0)} requests, "
+                f"{self.stats.get('not_modified', 0)} answered 304"
+            )
+        if self.message:
+            parts.append(self.message)
+        return "; ".join(parts)
+
+
+@dataclass
+class _Targets:
+    """What in the registry a repository feeds."""
+
+    standalone: list[Module]
+    in_app: list[tuple[Module, Component]]
+    components: list[Component]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.standalone or self.in_app or self.components)
+
+    def paths(self) -> set[str]:
+        return {module.host_path for module, _ in self.in_app if module.host_path}
+
+    def tag_prefix(self) -> str | None:
+        """The one tag prefix every target uses, or ``None`` (all tags are of interest)."""
+        prefixes = {m.tag_prefix or "" for m in self.standalone}
+        prefixes |= {c.tag_prefix or "" for _, c in self.in_app}
+        prefixes |= {c.tag_prefix or "" for c in self.components}
+        if len(prefixes) == 1:
+            return next(iter(prefixes)) or None
+        return None
+
+
+def repository_url(repository: str) -> str:
+    """``https://github.com/owner/name`` for a URL or an ``owner/name``."""
+    if "://" in repository:
+        return repository.rstrip("/").removesuffix(".git")
+    return f"{GITHUB}/{repository.strip('/')}"
+
+
+def full_name(repository: str) -> str:
+    """``owner/name`` (as written) of a repository URL or full name."""
+    return "/".join(repository.rstrip("/").removesuffix(".git").split("/")[-2:])
+
+
+def crawl_repository(
+    session: Session,
+    crawler: RepositoryCrawler,
+    target: Module | Component | str,
+    *,
+    now: datetime | None = None,
+) -> CrawlOutcome:
+    """Crawl the repository of ``target`` (a module, a component or a repository URL/name)
+    and apply what changed. Crawl errors are recorded, not raised."""
+    now = now or utcnow()
+    url = repository_url(_repository_of(target))
+    state = get_crawl_state(session, url) or _new_state(session, url)
+    if state.resume_after is not None and state.resume_after > now:
+        return CrawlOutcome(
+            state.repository,
+            "deferred",
+            f"rate limited until {state.resume_after.isoformat()}",
+            resume_after=state.resume_after,
+        )
+    targets = _targets(session, state)
+    if targets.empty:
+        return CrawlOutcome(state.repository, "nothing-to-crawl", "no module or component uses it")
+    state.last_attempt = now
+    try:
+        snapshot = crawler.crawl(
+            full_name(state.repository),
+            known_state(state),
+            paths_of_interest=sorted(targets.paths()),
+            tag_prefix=targets.tag_prefix(),
+        )
+    except RateLimited as error:
+        return _rate_limited(session, state, error)
+    except RepositoryGone as error:
+        return _gone(session, state, targets, error)
+    except CrawlError as error:
+        return _failed(session, state, targets, error)
+    return apply_snapshot(session, state, targets, snapshot, now)
+
+
+def get_crawl_state(session: Session, repository: str) -> CrawlState | None:
+    """The crawl state of a repository, also found by an earlier name (alias)."""
+    url = repository_url(repository)
+    state = session.scalar(
+        select(CrawlState).where(func.lower(CrawlState.repository) == url.lower())
+    )
+    if state is not None:
+        return state
+    return _states_by_key(session).get(repository_key(url))
+
+
+def _states_by_key(session: Session) -> dict[str, CrawlState]:
+    """Every crawl state under its current name and its aliases (lower-case owner/name)."""
+    found: dict[str, CrawlState] = {}
+    for state in session.scalars(select(CrawlState).order_by(CrawlState.id)).all():
+        for alias in state.aliases or []:
+            found.setdefault(repository_key(str(alias)), state)
+        found[repository_key(state.repository)] = state
+    return found
+
+
+def _new_state(session: Session, url: str) -> CrawlState:
+    state = CrawlState(
+        repository=url, etags={}, aliases=[], seen_blobs={}, skipped_tags=[], stats={}, known={}
+    )
+    session.add(state)
+    session.flush()
+    return state
+
+
+def _repository_of(target: Module | Component | str) -> str:
+    if isinstance(target, str):
+        return target
+    if not target.repository:
+        name = getattr(target, "slug", None) or getattr(target, "name", "?")
+        raise ValueError(f"{name} has no repository to crawl")
+    return target.repository
+
+
+def _targets(session: Session, state: CrawlState) -> _Targets:
+    keys = {repository_key(state.repository)}
+    keys |= {repository_key(str(alias)) for alias in state.aliases or []}
+    components = [
+        c
+        for c in session.scalars(select(Component).where(Component.repository.is_not(None)))
+        if repository_key(c.repository or "") in keys
+    ]
+    by_name = {c.name: c for c in components}
+    standalone: list[Module] = []
+    in_app: list[tuple[Module, Component]] = []
+    for module in session.scalars(select(Module).order_by(Module.slug)):
+        if module.kind == "in-app" and module.host_component in by_name:
+            in_app.append((module, by_name[module.host_component]))
+        elif module.kind != "in-app" and repository_key(module.repository or "") in keys:
+            standalone.append(module)
+    return _Targets(standalone, in_app, components)
+
+
+def known_state(state: CrawlState) -> KnownState:
+    """What the registry knows of a repository, for the crawler (ETags only with their data)."""
+    known = state.known or {}
+    return KnownState(
+        etags=dict(state.etags or {}),
+        repository=(
+            RepositoryInfo.from_dict(known["repository"]) if known.get("repository") else None
+        ),
+        tags=(
+            tuple(TagRef.from_dict(t) for t in known["tags"])
+            if known.get("tags") is not None
+            else None
+        ),
+        releases=(
+            tuple(ReleaseInfo.from_dict(r) for r in known["releases"])
+            if known.get("releases") is not None
+            else None
+        ),
+        tag_facts={row.sha: TagFacts.from_dict(row.data) for row in state.tags},
+        head=HeadFacts.from_dict(known["head"]) if known.get("head") else None,
+    )
+
+
+def _store_tag_facts(state: CrawlState, facts: Iterable[TagFacts], now: datetime) -> None:
+    rows = {row.sha: row for row in state.tags}
+    for item in facts:
+        row = rows.get(item.commit_sha)
+        if row is None:
+            state.tags.append(TagSnapshot(sha=item.commit_sha, data=item.to_dict(), fetched_at=now))
+        else:
+            row.data = item.to_dict()
+
+
+def _rate_limited(session: Session, state: CrawlState, error: RateLimited) -> CrawlOutcome:
+    state.resume_after = error.reset_at
+    state.last_error = error.message
+    # Per-tag facts are immutable: keep what was fetched before the limit hit.
+    _store_tag_facts(state, error.partial_tags.values(), utcnow())
+    logger.warning("%s: %s", state.repository, error.message)
+    return CrawlOutcome(
+        state.repository, "rate-limited", error.message, resume_after=error.reset_at
+    )
+
+
+def _gone(
+    session: Session, state: CrawlState, targets: _Targets, error: RepositoryGone
+) -> CrawlOutcome:
+    state.last_error = error.message
+    if not state.gone:
+        state.gone = True
+        for module in targets.standalone:
+            module.gone = True
+            record_event(
+                session,
+                "repository-gone",
+                module=module.slug,
+                data={"repository": state.repository, "status": error.status},
+            )
+        bump(session, "catalog")
+    return CrawlOutcome(state.repository, "gone", error.message)
+
+
+def _failed(
+    session: Session, state: CrawlState, targets: _Targets, error: CrawlError
+) -> CrawlOutcome:
+    state.last_error = f"{error.code}: {error.message}"
+    for module in _modules(targets):
+        record_event(session, "crawl-failed", module=module.slug, data=error.to_dict())
+    logger.warning("%s: crawl failed: %s", state.repository, error.message)
+    return CrawlOutcome(state.repository, "failed", error.message)
+
+
+def _modules(targets: _Targets) -> list[Module]:
+    return [*targets.standalone, *(module for module, _ in targets.in_app)]
+
+
+def apply_snapshot(
+    session: Session,
+    state: CrawlState,
+    targets: _Targets,
+    snapshot: RepositorySnapshot,
+    now: datetime,
+) -> CrawlOutcome:
+    """Store a snapshot: crawl state, rename/archive/return, releases, component versions."""
+    _remember(state, snapshot, now)
+    changed = _repository_flags(session, state, targets, snapshot)
+    published: list[str] = []
+    withdrawn: list[str] = []
+    skipped: list[dict[str, str]] = []
+    for module in targets.standalone:
+        result = _apply_standalone(session, module, snapshot, skipped)
+        published += result[0]
+        withdrawn += result[1]
+    for module, component in targets.in_app:
+        result = _apply_in_app(session, module, component, snapshot)
+        published += result[0]
+        withdrawn += result[1]
+    for component in targets.components:
+        changed |= _apply_component(component, snapshot, skipped)
+    state.skipped_tags = sorted(skipped, key=lambda s: (s["prefix"], s["tag"]))
+    if changed or published or withdrawn:
+        bump(session, "catalog")
+    status = "unchanged" if snapshot.unchanged and not changed else "ok"
+    return CrawlOutcome(
+        state.repository,
+        status,
+        stats=_stats_dict(snapshot.stats),
+        published=tuple(published),
+        withdrawn=tuple(withdrawn),
+    )
+
+
+def _stats_dict(stats: CrawlStats) -> dict[str, Any]:
+    return {
+        "requests": stats.requests,
+        "not_modified": stats.not_modified,
+        "rate_limit_points": stats.rate_limit_points,
+        "retries": stats.retries,
+        "redirects": stats.redirects,
+        "rate_limit_remaining": stats.rate_limit_remaining,
+    }
+
+
+def _remember(state: CrawlState, snapshot: RepositorySnapshot, now: datetime) -> None:
+    state.etags = dict(snapshot.etags)
+    state.known = {
+        "repository": snapshot.repository.to_dict(),
+        "tags": [t.to_dict() for t in snapshot.tags],
+        "releases": [r.to_dict() for r in snapshot.releases],
+        "head": snapshot.head.to_dict() if snapshot.head else None,
+    }
+    _store_tag_facts(state, (snapshot.tag_facts[sha] for sha in snapshot.new_tag_facts), now)
+    state.last_success = now
+    state.last_error = None
+    state.resume_after = None
+    state.stats = _stats_dict(snapshot.stats)
+
+
+def _repository_flags(
+    session: Session, state: CrawlState, targets: _Targets, snapshot: RepositorySnapshot
+) -> bool:
+    """Follow a rename, note a return from gone, mirror the archived flag."""
+    changed = False
+    if snapshot.renamed_from:
+        changed = True
+        _rename(session, state, targets, snapshot)
+    if state.gone:
+        state.gone = False
+        changed = True
+    archived = snapshot.repository.archived
+    for module in targets.standalone:
+        if module.gone:
+            module.gone = False
+            changed = True
+        if module.archived != archived:
+            module.archived = archived
+            changed = True
+            if archived:
+                record_event(session, "repository-archived", module=module.slug, data={})
+    return changed
+
+
+def _rename(
+    session: Session, state: CrawlState, targets: _Targets, snapshot: RepositorySnapshot
+) -> None:
+    old = state.repository
+    new = repository_url(snapshot.full_name)
+    aliases = [a for a in state.aliases or [] if repository_key(str(a)) != repository_key(new)]
+    state.aliases = [*aliases, old]
+    state.repository = new
+    for module in targets.standalone:
+        module.repository = new
+    for component in targets.components:
+        component.repository = snapshot.full_name
+    for module in _modules(targets):
+        record_event(
+            session, "repository-renamed", module=module.slug, data={"from": old, "to": new}
+        )
+
+
+def _versions(
+    tags: Iterable[TagRef], prefix: str, skipped: list[dict[str, str]] | None
+) -> dict[str, list[tuple[TagRef, TagVersion]]]:
+    """Tags that name versions, grouped by normalized version (``v.3.2.6`` and ``v3.2.6``)."""
+    versions: dict[str, list[tuple[TagRef, TagVersion]]] = {}
+    for tag in tags:
+        parsed = parse_tag(tag.name, prefix)
+        if isinstance(parsed, SkippedTag):
+            if skipped is not None and tag.name.startswith(prefix):
+                skipped.append({"tag": tag.name, "prefix": prefix, "reason": parsed.reason})
+            continue
+        versions.setdefault(parsed.version, []).append((tag, parsed))
+    return versions
+
+
+def _primary(entries: list[tuple[TagRef, TagVersion]]) -> tuple[TagRef, TagVersion]:
+    # The canonical spelling wins: "v3.2.6" over the re-tag "v.3.2.6" (fewer dots).
+    return min(entries, key=lambda e: (e[0].name.count("."), e[0].name))
+
+
+def _apply_standalone(
+    session: Session,
+    module: Module,
+    snapshot: RepositorySnapshot,
+    skipped: list[dict[str, str]],
+) -> tuple[list[str], list[str]]:
+    versions = _versions(snapshot.tags, module.tag_prefix or "", skipped)
+    published = []
+    existing = {r.version: r for r in module.releases}
+    for version, entries in versions.items():
+        tag = _primary(entries)[0]
+        facts = snapshot.facts_for(tag)
+        values = _release_values(module, snapshot, entries, facts)
+        release = existing.get(version)
+        if release is None:
+            release = Release(version=version, **values)
+            module.releases.append(release)
+            published.append(_publish(session, module, release))
+            continue
+        for key, value in values.items():
+            if getattr(release, key) != value:
+                setattr(release, key, value)
+    withdrawn = _withdraw(session, module, set(versions))
+    return published, withdrawn
+
+
+def _release_values(
+    module: Module,
+    snapshot: RepositorySnapshot,
+    entries: list[tuple[TagRef, TagVersion]],
+    facts: TagFacts | None,
+) -> dict[str, Any]:
+    tag, parsed = _primary(entries)
+    github_release = next(
+        (r for r in (snapshot.release_for(t.name) for t, _ in entries) if r is not None), None
+    )
+    values: dict[str, Any] = {
+        "tag": tag.name,
+        "tags": sorted(t.name for t, _ in entries),
+        "sha": tag.sha,
+        "date": facts.commit_date if facts else None,
+        "prerelease": parsed.prerelease or bool(github_release and github_release.prerelease),
+        "withdrawn": False,
+        "license_detected": facts.license_spdx if facts else None,
+    }
+    if facts is not None and facts.metadata is not None:
+        values.update(metadata_values(facts.metadata, module))
+    return values
+
+
+def metadata_values(file: FileFacts, module: Module) -> dict[str, Any]:
+    """Release fields from a metadata file's raw text; problems kept, never raised."""
+    text = file.text or ""
+    declared: str | None = None
+    requires: dict[str, Any] = {}
+    depends: dict[str, Any] = {}
+    if file.kind == "sva-module":
+        metadata, problems = parse_module_text(text, file.path)
+        if metadata is not None:
+            declared = metadata.license
+            requires = metadata.requires_export()
+            depends = dict(metadata.depends_on)
+    else:
+        importer = (
+            import_publiccode_text if file.kind == "publiccode" else import_studio_manifest_text
+        )
+        report = importer(text, file.path)
+        problems = list(report.problems)
+        imported = report.modules[0] if report.modules else {}
+        declared = imported.get("license")
+        first = (imported.get("releases") or [{}])[0]
+        requires = first.get("requires") or {}
+        depends = first.get("dependsOn") or {}
+    return {
+        "license_declared": declared or module.license,
+        "requires": _safe(normalize_requires, requires, problems, file.path),
+        "depends_on": _safe(normalize_depends, depends, problems, file.path),
+        "metadata_source": f"{file.path}@{file.blob_sha[:12]}",
+        "problems": [p.to_dict() for p in problems],
+    }
+
+
+def _safe(normalize: Any, data: dict[str, Any], problems: list[Any], path: str) -> dict[str, Any]:
+    try:
+        return dict(normalize(data))
+    except (ValueError, TypeError) as error:
+        # An unreadable range stays visible as a problem; the release is kept (DESIGN §6).
+        problems.append(Problem(path, None, None, "requires", str(error)))
+        return {}
+
+
+def _publish(session: Session, module: Module, release: Release) -> str:
+    data = {"tag": release.tag, "sha": release.sha}
+    record_event(
+        session, "release-published", module=module.slug, version=release.version, data=data
+    )
+    if release.problems:
+        record_event(
+            session,
+            "metadata-invalid",
+            module=module.slug,
+            version=release.version,
+            data={"problems": len(release.problems), "source": release.metadata_source},
+        )
+    return f"{module.slug} {release.version}"
+
+
+def _withdraw(session: Session, module: Module, current: set[str]) -> list[str]:
+    """Releases made from tags that no longer exist are marked withdrawn (data kept)."""
+    withdrawn = []
+    for release in module.releases:
+        if release.tag and release.version not in current and not release.withdrawn:
+            release.withdrawn = True
+            record_event(
+                session,
+                "release-withdrawn",
+                module=module.slug,
+                version=release.version,
+                data={"tag": release.tag},
+            )
+            withdrawn.append(f"{module.slug} {release.version}")
+    return withdrawn
+
+
+def _apply_in_app(
+    session: Session, module: Module, host: Component, snapshot: RepositorySnapshot
+) -> tuple[list[str], list[str]]:
+    """An in-app module's release X is the host at X, where its host path exists at X."""
+    path = module.host_path or ""
+    versions = {
+        version: entries
+        for version, entries in _versions(snapshot.tags, host.tag_prefix or "", None).items()
+        if _has_path(snapshot, entries, path)
+    }
+    existing = {r.version: r for r in module.releases}
+    extra = _own_requirements(module, host.name)
+    published = []
+    for version, entries in versions.items():
+        tag, parsed = _primary(entries)
+        facts = snapshot.facts_for(tag)
+        values = {
+            "tag": tag.name,
+            "tags": sorted(t.name for t, _ in entries),
+            "sha": tag.sha,
+            "date": facts.commit_date if facts else None,
+            "prerelease": parsed.prerelease,
+            "withdrawn": False,
+            "license_detected": facts.license_spdx if facts else None,
+            "license_declared": module.license,
+        }
+        release = existing.get(version)
+        if release is None:
+            requires = {host.name: {"range": f"=={version}", "capabilities": []}, **extra}
+            release = Release(
+                version=version,
+                requires=normalize_requires(requires),
+                metadata_source=f"host:{host.name}:{path}",
+                **values,
+            )
+            module.releases.append(release)
+            published.append(_publish(session, module, release))
+            continue
+        for key, value in values.items():
+            if getattr(release, key) != value:
+                setattr(release, key, value)
+    withdrawn = _withdraw(session, module, set(versions))
+    return published, withdrawn
+
+
+def _has_path(
+    snapshot: RepositorySnapshot, entries: list[tuple[TagRef, TagVersion]], path: str
+) -> bool:
+    facts = snapshot.facts_for(_primary(entries)[0])
+    return facts is not None and facts.has_path(path)
+
+
+def _own_requirements(module: Module, host: str) -> dict[str, Any]:
+    """What the module's entry adds to the host version (taken from its newest release)."""
+    releases = [r for r in module.releases if r.requires]
+    if not releases:
+        return {}
+    newest = max(releases, key=lambda r: _sort_key(r.version))
+    return {
+        name: {"range": req.get("range"), "capabilities": list(req.get("capabilities") or [])}
+        for name, req in (newest.requires or {}).items()
+        if name != host
+    }
+
+
+def _sort_key(version: str) -> Any:
+    try:
+        return (1, version_key(version))
+    except ValueError:
+        return (0, version)
+
+
+def _apply_component(
+    component: Component, snapshot: RepositorySnapshot, skipped: list[dict[str, str]]
+) -> bool:
+    versions = _versions(snapshot.tags, component.tag_prefix or "", skipped)
+    existing = {v.version: v for v in component.versions}
+    changed = False
+    for version, entries in versions.items():
+        tag, parsed = _primary(entries)
+        facts = snapshot.facts_for(tag)
+        row = existing.get(version)
+        if row is None:
+            row = ComponentVersion(version=version)
+            component.versions.append(row)
+            changed = True
+        values = {
+            "tag": tag.name,
+            "sha": tag.sha,
+            "date": facts.commit_date if facts else row.date,
+            "prerelease": parsed.prerelease,
+        }
+        for key, value in values.items():
+            if getattr(row, key) != value:
+                setattr(row, key, value)
+                changed = True
+    return changed
+
+
+def due_repositories(
+    session: Session, *, now: datetime | None = None, interval: timedelta = timedelta(hours=1)
+) -> list[str]:
+    """Repository URLs whose last attempt is older than ``interval`` and not rate limited."""
+    now = now or utcnow()
+    urls = {
+        repository_url(r)
+        for r in session.scalars(
+            select(Module.repository).where(Module.repository.is_not(None), Module.kind != "in-app")
+        )
+        if r
+    }
+    urls |= {
+        repository_url(r)
+        for r in session.scalars(
+            select(Component.repository).where(Component.repository.is_not(None))
+        )
+        if r
+    }
+    states = _states_by_key(session)
+    due = []
+    for url in sorted(urls):
+        state = states.get(repository_key(url))
+        if state is None:
+            due.append(url)
+            continue
+        if state.resume_after is not None and state.resume_after > now:
+            continue
+        if state.last_attempt is None or state.last_attempt <= now - interval:
+            due.append(state.repository)
+    return list(dict.fromkeys(due))
+
+
+def repository_of_module(session: Session, slug: str) -> str:
+    """The repository to crawl for a module: its own, or its host component's."""
+    module = session.scalar(select(Module).where(func.lower(Module.slug) == slug.lower()))
+    if module is None:
+        raise NotFound(f"no module {slug!r}", [{"field": "slug", "message": "unknown"}])
+    if module.kind == "in-app" and module.host_component:
+        host = session.scalar(select(Component).where(Component.name == module.host_component))
+        if host is not None and host.repository:
+            return repository_url(host.repository)
+    if not module.repository:
+        raise InvalidInput(
+            f"module {slug!r} has no repository", [{"field": "repository", "message": "not set"}]
+        )
+    return repository_url(module.repository)
+
+
+__all__ = [
+    "CrawlOutcome",
+    "apply_snapshot",
+    "crawl_repository",
+    "due_repositories",
+    "get_crawl_state",
+    "known_state",
+    "metadata_values",
+    "repository_of_module",
+    "repository_url",
+]
