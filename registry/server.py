@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from registry.config import Settings
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        options: dict[str, Any],
+        app_factory: Callable[[Settings], Flask] | None = None,
+    ) -> None:
         self.settings = settings
         self.options = options
+        self.app_factory = app_factory
         super().__init__()
 
     def load_config(self) -> None:
@@ -20,20 +28,29 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        # Called in each worker after the fork: every worker has its own engine and caches.
         from registry import create_app
 
-        return create_app(self.settings)
+        return (self.app_factory or create_app)(self.settings)
 
 
-def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
-    """Serve until stopped."""
+def run_gunicorn(
+    settings: Settings,
+    host: str,
+    port: int,
+    workers: int,
+    *,
+    app_factory: Callable[[Settings], Flask] | None = None,
+    accesslog: str | None = "-",
+) -> None:
+    """Serve until stopped (``app_factory`` replaces create_app, e.g. in the benchmark)."""
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "accesslog": "-",
+        "accesslog": accesslog,
         "errorlog": "-",
         "timeout": 60,
         "limit_request_line": 8190,
         "limit_request_fields": 100,
     }
-    _Gunicorn(settings, options).run()
+    _Gunicorn(settings, options, app_factory).run()

@@ -19,8 +19,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
+from sqlalchemy import select
 
-from registry.services.events import data_versions
+from registry.models import DataVersion
+from registry.services.events import SCOPES
 from registry.web.common import get_session
 
 EXTENSION = "registry.response_cache"
@@ -85,10 +87,23 @@ def response_cache() -> ResponseCache:
 
 
 def current_versions() -> dict[str, tuple[int, datetime | None]]:
-    """The data-version counters, read once per request."""
+    """The data-version counters, read once per request (one small query, no ORM objects)."""
     if "data_versions" not in g:
-        g.data_versions = data_versions(get_session())
+        # Every cached answer pays for this query, so it skips the ORM's entity loading; the
+        # values are those of services.events.data_versions.
+        rows = get_session().connection().execute(_VERSIONS).all()
+        found = {scope: (counter, _utc(changed)) for scope, counter, changed in rows}
+        g.data_versions = {scope: found.get(scope, (0, None)) for scope in SCOPES}
     return g.data_versions
+
+
+_VERSIONS = select(DataVersion.scope, DataVersion.counter, DataVersion.changed_at)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
 
 
 def cached_json(
