@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from registry import create_app
 from registry.config import Settings
 
 
@@ -29,8 +30,6 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         # Called in each worker after the fork: every worker has its own engine and caches.
-        from registry import create_app
-
         return (self.app_factory or create_app)(self.settings)
 
 
