@@ -133,6 +133,17 @@ class _Client:
         self._clock = clock
         self.repository = repository
 
+    def note_redirect(self, new_name: str) -> None:
+        """PyGithub followed a 301 itself; the redirect was still one (paid) request."""
+        self.repository = new_name
+        self._counter.redirects += 1
+        self._counter.requests += 1
+        self._counter.points += 1
+
+    def stats(self) -> CrawlStats:
+        """What this crawl has cost so far."""
+        return self._counter.freeze()
+
     def get(self, url: str, *, etag: str | None = None, allow: Iterable[int] = ()) -> _Response:
         """GET ``url`` (relative to the API URL); statuses in ``allow`` are returned, not raised."""
         headers = {"Accept": "application/vnd.github+json"}
@@ -360,11 +371,8 @@ class _Crawl:
         renamed_from = None
         if repository.full_name.lower() != full_name.lower():
             renamed_from = full_name
-            self.client.repository = repository.full_name
-            self.client._counter.redirects += 1
-            # PyGithub followed the 301 itself; the redirect was still one request to GitHub.
-            self.client._counter.requests += 1
-            self.client._counter.points += 1
+            self.client.note_redirect(repository.full_name)
+            self._forget_etags(full_name)
             logger.info("%s was renamed to %s", full_name, repository.full_name)
         name = repository.full_name
         tags, tags_changed = self.tags(name, refresh=repository_changed or renamed_from is not None)
@@ -378,7 +386,7 @@ class _Crawl:
             releases=releases,
             tag_facts=facts,
             etags=self.etags,
-            stats=self.client._counter.freeze(),
+            stats=self.client.stats(),
             fetched_at=started,
             renamed_from=renamed_from,
             head=head,
@@ -387,6 +395,12 @@ class _Crawl:
             tags_changed=tags_changed,
             releases_changed=releases_changed,
         )
+
+    def _forget_etags(self, old_name: str) -> None:
+        # URLs under the old name will not be asked again; keep the stored map small.
+        prefix = f"/repos/{old_name}/".lower()
+        for url in [u for u in self.etags if u.lower().startswith(prefix)]:
+            del self.etags[url]
 
     def _etag_for(self, url: str, cached: object) -> str | None:
         # Only ask "changed?" when we can answer "no" from what the caller passed in.
@@ -638,7 +652,6 @@ def _release_info(entry: Any) -> ReleaseInfo | None:
         prerelease=bool(entry.get("prerelease")),
         published_at=_parse_time(entry.get("published_at")),
     )
-
 
 
 def plain_crawl(settings: CrawlerSettings, full_name: str) -> int:

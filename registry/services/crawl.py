@@ -134,17 +134,19 @@ def crawl_repository(
     and apply what changed. Crawl errors are recorded, not raised."""
     now = now or utcnow()
     url = repository_url(_repository_of(target))
-    state = get_crawl_state(session, url) or _new_state(session, url)
-    if state.resume_after is not None and state.resume_after > now:
+    state = get_crawl_state(session, url)
+    if state is not None and state.resume_after is not None and state.resume_after > now:
         return CrawlOutcome(
             state.repository,
             "deferred",
             f"rate limited until {state.resume_after.isoformat()}",
             resume_after=state.resume_after,
         )
-    targets = _targets(session, state)
+    aliases = list(state.aliases or []) if state is not None else []
+    targets = _targets(session, state.repository if state else url, aliases)
     if targets.empty:
-        return CrawlOutcome(state.repository, "nothing-to-crawl", "no module or component uses it")
+        return CrawlOutcome(url, "nothing-to-crawl", "no module or component uses it")
+    state = state or _new_state(session, url)
     state.last_attempt = now
     try:
         snapshot = crawler.crawl(
@@ -201,9 +203,8 @@ def _repository_of(target: Module | Component | str) -> str:
     return target.repository
 
 
-def _targets(session: Session, state: CrawlState) -> _Targets:
-    keys = {repository_key(state.repository)}
-    keys |= {repository_key(str(alias)) for alias in state.aliases or []}
+def _targets(session: Session, repository: str, aliases: list[Any]) -> _Targets:
+    keys = {repository_key(repository)} | {repository_key(str(alias)) for alias in aliases}
     components = [
         c
         for c in session.scalars(select(Component).where(Component.repository.is_not(None)))

@@ -187,6 +187,7 @@ def test_renamed_repository_is_followed(
     assert snapshot.tags == first.tags
     # Per-tag facts are keyed by commit: nothing per tag is fetched again after a rename.
     assert snapshot.new_tag_facts == frozenset()
+    assert not [url for url in snapshot.etags if f"/repos/{STUDIO}/" in url]
     log = github_standin.request_log
     assert log[0].status == 301
     assert len(log) == snapshot.stats.requests

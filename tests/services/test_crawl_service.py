@@ -280,3 +280,12 @@ def test_due_repositories_and_module_repository(session: Session, crawler: GitHu
     ]
     assert f"https://github.com/{HUMHUB}" in due_repositories(session, now=NOW + timedelta(hours=2))
     assert repository_of_module(session, "chatbot") == f"https://github.com/{APP}"
+
+
+def test_repository_nobody_uses_is_not_crawled(
+    session: Session, crawler: GitHubCrawler, github_standin: GitHubStandIn
+) -> None:
+    outcome = crawl_repository(session, crawler, f"https://github.com/{HUMHUB}", now=NOW)
+    assert outcome.status == "nothing-to-crawl"
+    assert get_crawl_state(session, HUMHUB) is None
+    assert github_standin.request_log == []
