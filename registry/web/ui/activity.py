@@ -22,8 +22,9 @@ def activity_page() -> str:
     session = get_session()
     before = request.args.get("before", "")
     events = _events(session, int(before) if before.isdigit() else None)
+    names = queries.display_names(session)
     adoption = [
-        (f"{slug} {version}", count)
+        (f"{names.get(slug, slug)} {version}", count)
         for (slug, version), count in queries.adoption_by_version(session).most_common(
             TOP_ADOPTIONS
         )
@@ -34,6 +35,7 @@ def activity_page() -> str:
         events=events[:PAGE_SIZE],
         older=events[PAGE_SIZE - 1].id if len(events) > PAGE_SIZE else None,
         crawls=queries.crawl_states(session),
+        names=names,
         adoption=adoption,
         adoption_chart=horizontal_bars(adoption),
         per_year=per_year,

@@ -9,17 +9,14 @@ from typing import Any
 
 from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from registry.errors import InvalidInput
-from registry.models import Deployment, Module
-from registry.services import catalog
+from registry.models import Deployment
 from registry.services import deployments as service
 from registry.services.tokens import Principal
 from registry.web.auth import current_principal
 from registry.web.common import get_session
 from registry.web.i18n import gettext as _
-from registry.web.i18n import localized
 from registry.web.ui import queries, verdicts
 from registry.web.ui.deployment_form import (
     DeploymentForm,
@@ -55,8 +52,8 @@ def deployment_page(deployment_id: int) -> str:
         installed=installed,
         groups=_grouped(answers, installed),
         best_steps=best_steps(answers, installed),
-        modules=_modules_by_slug(session),
-        names=display_names(session),
+        modules=queries.modules_by_slug(session),
+        names=queries.display_names(session),
         may_edit=_may_edit(principal, deployment),
     )
 
@@ -69,8 +66,8 @@ def what_if(deployment_id: int) -> ResponseReturnValue:
     page = {
         "deployment": deployment,
         "document": document,
-        "modules": _modules_by_slug(session),
-        "names": display_names(session),
+        "modules": queries.modules_by_slug(session),
+        "names": queries.display_names(session),
     }
     try:
         document = service.validated_document(document, "<what-if>")
@@ -212,15 +209,6 @@ def best_steps(answers: list[dict[str, Any]], installed: dict[str, str]) -> list
     return sorted(found.values(), key=lambda e: (-len(e["new"]) - len(e["updated"]), e["to"]))
 
 
-def display_names(session: Any) -> dict[str, str]:
-    """Display names of components and modules in the request's language, by name/slug."""
-    names = {c.name: localized(c, "title") or c.name for c in catalog.list_components(session)}
-    names.update(
-        {slug: localized(m, "name") or slug for slug, m in _modules_by_slug(session).items()}
-    )
-    return names
-
-
 def _checked(form: DeploymentForm) -> dict[str, Any] | None:
     """The document when the form and the service find no problem; else None (form has them)."""
     document = document_from_form(form)
@@ -243,10 +231,6 @@ def _grouped(
         elif answer.get("newest"):
             groups["blocked"].append(answer)
     return groups
-
-
-def _modules_by_slug(session: Any) -> dict[str, Module]:
-    return {m.slug: m for m in session.scalars(select(Module)).all()}
 
 
 def _may_edit(principal: Principal | None, deployment: Deployment) -> bool:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.models import CrawlState, Deployment, Module
+from registry.models import Component, CrawlState, Deployment, Module
 from registry.services.deployments import is_visible
 from registry.services.tokens import Principal
+from registry.web.i18n import localized
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,20 @@ def adopters(session: Session, slug: str) -> list[Adopter]:
         if version is not None:
             found.append(Adopter(deployment, version))
     return found
+
+
+def modules_by_slug(session: Session) -> dict[str, Module]:
+    return {m.slug: m for m in session.scalars(select(Module)).all()}
+
+
+def display_names(session: Session) -> dict[str, str]:
+    """Display names of components and modules in the request's language, by name/slug."""
+    components = session.scalars(select(Component)).all()
+    names = {c.name: localized(c, "title") or c.name for c in components}
+    names.update(
+        {slug: localized(m, "name") or slug for slug, m in modules_by_slug(session).items()}
+    )
+    return names
 
 
 def crawl_state(session: Session, repository: str | None) -> CrawlState | None:

@@ -94,9 +94,9 @@ def explain_step(step: dict[str, Any], names: dict[str, str] | None = None) -> s
     return " ".join(parts) or (step.get("message") or "")
 
 
-def describe_event(event: Any) -> str:
+def describe_event(event: Any, names: dict[str, str] | None = None) -> str:
     """One event of the log as a sentence (unknown kinds show their code)."""
-    module = event.module_slug or ""
+    module = _name(names or {}, event.module_slug)
     version = event.version or ""
     data = event.data or {}
     texts = {
