@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +22,7 @@ from registry.serialize import (
     sorted_versions,
 )
 from registry.services import catalog, modules
+from registry.web import openapi as openapi_module
 from registry.web import security
 from registry.web.auth import require, require_principal
 from registry.web.caching import cached_json
@@ -159,5 +163,10 @@ def component_versions(name: str) -> Response:
 
 @api.get("/openapi.json")
 def openapi() -> Response:
-    # The document depends on no data: no counter scope, cached once per process.
-    return cached_json((), openapi_document)
+    # The document depends on no data but the code: cached once per process, dated by its file.
+    return cached_json((), openapi_document, last_modified=_openapi_changed())
+
+
+@cache
+def _openapi_changed() -> datetime:
+    return datetime.fromtimestamp(Path(openapi_module.__file__).stat().st_mtime, UTC)

@@ -10,7 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from registry.models import Module
 from registry.services.catalog import newest_release
-from registry.web.caching import bytes_entry, current_versions, entry_response, response_cache
+from registry.web.caching import (
+    NEVER_CHANGED,
+    bytes_entry,
+    current_versions,
+    entry_response,
+    response_cache,
+)
 from registry.web.common import get_session
 
 badges = Blueprint("badges", __name__)
@@ -34,7 +40,7 @@ def badge(slug: str) -> Response:
     if entry is None:
         message, colour, found = badge_message(slug)
         svg = render_badge(LABEL, message, colour).encode()
-        changed_at = current_versions()["catalog"][1]
+        changed_at = current_versions()["catalog"][1] or NEVER_CHANGED
         entry = bytes_entry(svg, changed_at, SVG_MIMETYPE, status=200 if found else 404)
         cache.put(key, entry)
     return entry_response(entry, cache_control=CACHE_CONTROL)

@@ -28,6 +28,7 @@ from registry.web.common import get_session
 EXTENSION = "registry.response_cache"
 MAX_ENTRIES = 512
 GZIP_MIN_BYTES = 512
+NEVER_CHANGED = datetime(1970, 1, 1, tzinfo=UTC)
 #: Types worth compressing; images other than SVG are compressed already.
 COMPRESSIBLE = ("application/json", "application/feed+json", "image/svg+xml", "text/")
 
@@ -113,12 +114,14 @@ def cached_json(
     principal_key: Any = None,
     extra_key: Any = None,
     mimetype: str = "application/json",
+    last_modified: datetime | None = None,
 ) -> Response:
     """Answer GET with the JSON of ``build()``, from cache when the data has not changed.
 
     ``scopes`` name the data the answer depends on; ``principal_key`` (e.g. a token id) must be
     given for answers that depend on the caller, so they are never served to anyone else;
-    ``extra_key`` adds anything else the answer depends on that no counter tracks.
+    ``extra_key`` adds anything else the answer depends on that no counter tracks;
+    ``last_modified`` replaces the scopes' change time for answers that depend on no data.
     """
     # Counters first, data second: a write landing in between then caches new data under the
     # old counter (never served again) instead of old data under the new counter (stale).
@@ -135,7 +138,8 @@ def cached_json(
     cache = response_cache()
     entry = cache.get(key)
     if entry is None:
-        entry = make_entry(build(), _changed_at(versions, scopes), mimetype)
+        changed_at = last_modified or _changed_at(versions, scopes)
+        entry = make_entry(build(), changed_at, mimetype)
         cache.put(key, entry)
     return entry_response(entry, private=principal_key is not None)
 
@@ -197,7 +201,8 @@ def _changed_at(
     versions: dict[str, tuple[int, datetime | None]], scopes: tuple[str, ...]
 ) -> datetime | None:
     times = [versions[scope][1] for scope in scopes if versions[scope][1] is not None]
-    return max(times) if times else None  # type: ignore[type-var]
+    # No write has ever happened in these scopes: the data is unchanged since the epoch.
+    return max(times) if times else NEVER_CHANGED  # type: ignore[type-var]
 
 
 def compress_response(response: Response) -> Response:
