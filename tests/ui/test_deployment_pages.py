@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from registry.services.catalog import get_module
+from registry.services.events import bump
 from tests.ui.conftest import deployment_id, login
 
 
@@ -98,3 +100,17 @@ def test_what_if_app_upgrade_lists_what_happens_to_installed_modules(client, dem
     # In-app modules follow the app: each one Kiel runs needs its 4.3.0 release.
     assert report.count("aus 4.1.3 wird 4.3.0") == 5
     assert "/modules/nachrichten" in report
+
+
+def test_a_withdrawn_release_a_deployment_runs_is_flagged(client, demo) -> None:
+    release = next(r for r in get_module(demo, "nachrichten").releases if r.version == "4.1.3")
+    release.yanked = True
+    release.yanked_reason = "crashes on start"
+    bump(demo, "catalog")
+    demo.commit()
+    html = _html(client, f"/deployments/{deployment_id(demo, 'Kiel (Demo)')}")
+    news = _article(html, "nachrichten")
+    assert "Die laufende Version ist nicht (mehr) übernehmbar" in news
+    assert "zurückgezogen" in news
+    # The other modules Kiel runs at 4.1.3 are unaffected.
+    assert "nicht (mehr)" not in _article(html, "karten")

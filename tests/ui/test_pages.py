@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
+
+from registry.models import CrawlState
+from registry.services.catalog import get_module
 
 PAGES = ["/", "/modules/abfallkalender", "/components", "/activity", "/deployments", "/login"]
 
@@ -104,3 +108,46 @@ def test_activity_page_has_charts_and_tables(client, demo) -> None:
 def test_healthz_stays_json(client) -> None:
     response = client.get("/healthz")
     assert response.get_json() == {"status": "ok"}
+
+
+def test_module_page_shows_crawl_errors_and_every_problem_with_file_and_line(client, demo) -> None:
+    module = get_module(demo, "humhub-ext")
+    demo.add(
+        CrawlState(
+            repository=module.repository,
+            last_attempt=datetime(2026, 8, 20, 10, 0, tzinfo=UTC),
+            last_success=datetime(2026, 8, 1, 10, 0, tzinfo=UTC),
+            last_error="rate limited until 11:00",
+        )
+    )
+    release = module.releases[0]
+    release.problems = [
+        {
+            "file": "sva-module.yml",
+            "line": 7,
+            "column": 3,
+            "field": "requires.app",
+            "message": "bad range",
+        },
+        {
+            "file": "sva-module.yml",
+            "line": 12,
+            "column": 1,
+            "field": "license",
+            "message": "unknown SPDX id",
+        },
+    ]
+    demo.commit()
+    html = _text(client.get("/modules/humhub-ext"))
+    crawl = html.split('id="crawl"', 1)[1].split("</section>", 1)[0]
+    assert "rate limited until 11:00" in crawl and "01.08.2026" in crawl
+    problems = html.split('id="problems"', 1)[1].split("</section>", 1)[0]
+    assert "2 Probleme" in problems
+    for line, field, message in [
+        ("7", "requires.app", "bad range"),
+        ("12", "license", "unknown SPDX id"),
+    ]:
+        assert f">{line}</td>" in problems and field in problems and message in problems
+    activity = _text(client.get("/activity"))
+    health = activity.split('id="crawl-health"', 1)[1].split("</section>", 1)[0]
+    assert module.repository in health and "fehlerhaft" in health
