@@ -39,6 +39,8 @@ def test_login_rejects_a_bad_token_and_accepts_a_good_one(client, demo, token_fo
         data={"token": token_for("admin"), "csrf_token": csrf_from(page), "next": "/components"},
     )
     assert good.status_code == 302 and good.headers["Location"].endswith("/components")
+    cookie = good.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Abmelden" in client.get("/").get_data(as_text=True)
 
 

@@ -54,7 +54,8 @@ def _setup(state: object) -> None:
     app: Flask = state.app  # type: ignore[attr-defined]
     init_i18n(app)
     # Session cookies (login, CSRF) are never sent along with cross-site requests.
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.jinja_env.globals.update(
         csrf_token=csrf_token,
         url_with=url_with,
