@@ -151,3 +151,14 @@ def test_module_page_shows_crawl_errors_and_every_problem_with_file_and_line(cli
     activity = _text(client.get("/activity"))
     health = activity.split('id="crawl-health"', 1)[1].split("</section>", 1)[0]
     assert module.repository in health and "fehlerhaft" in health
+
+
+def test_activity_timeline_pages_back_in_time(client, demo) -> None:
+    first = _text(client.get("/activity"))
+    older = re.search(r'href="(/activity\?before=\d+)#timeline"', first)
+    assert older is not None
+    second = _text(client.get(older.group(1)))
+    times = re.findall(r'<time datetime="([^"]+)"', first)
+    later_times = re.findall(r'<time datetime="([^"]+)"', second)
+    assert len(times) == 40 and later_times
+    assert max(later_times) <= min(times)
