@@ -107,6 +107,9 @@ class _ModuleIndex:
     licenses: tuple[str | None, ...]  # license expressions in it and its closure
     reads_channel: bool  # a prerelease in it, its closure or its components' known versions
     compiled: tuple[_Compiled, ...] = ()  # aligned with releases
+    # Modules without dependencies whose releases have equal versions and signatures (in-app
+    # modules released with the app, for example) get equal verdicts but for the slug.
+    body: object = None
 
 
 @dataclass(frozen=True)
@@ -114,21 +117,39 @@ class _Compiled:
     """A release prepared for fast evaluation of rules 1-3."""
 
     release: Release
+    # Releases with equal requirements, license and state share a signature, and with it the
+    # results of rules 1-3 (all in-app modules released at app version X, for example).
+    signature: int
     on_stable: tuple[Reason, ...]  # state reasons on the stable channel
     on_prerelease: tuple[Reason, ...]  # state reasons on the prerelease channel
-    requirements: tuple[tuple[int, str, ComponentRequirement], ...]  # (id, component, req)
+    requirements: tuple[tuple[int, str, ComponentRequirement], ...]  # (token, component, req)
     offered_on_stable: bool
     offered_on_prerelease: bool
+    closure: tuple[str, ...] = ()  # modules its dependencies can reach (rule 4 reads them)
 
     @classmethod
-    def of(cls, release: Release) -> _Compiled:
+    def of(
+        cls, release: Release, tokens: dict[object, int], closure: tuple[str, ...] = ()
+    ) -> _Compiled:
+        requirements = tuple(
+            (tokens.setdefault(r, len(tokens)), r.component, r) for r in release.requires
+        )
+        signature = (
+            tuple(token for token, _, _ in requirements),
+            release.license,
+            release.yanked,
+            release.prerelease,
+            release.problems,
+        )
         return cls(
             release,
+            tokens.setdefault(signature, len(tokens)),
             state_reasons(release, "stable"),
             state_reasons(release, "prerelease"),
-            tuple((id(r), r.component, r) for r in release.requires),
+            requirements,
             _offered(release, "stable"),
             _offered(release, "prerelease"),
+            closure,
         )
 
 
@@ -142,7 +163,9 @@ class _Env:
     tokens: dict[str, int] = field(default_factory=dict)  # component -> interned state
     allowed_token: int = 0
     parts: dict[str, tuple[object, ...]] = field(default_factory=dict)  # per module
-    base: dict[int, tuple[Reason, ...]] = field(default_factory=dict)
+    base: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per signature
+    dependencies: dict[tuple[object, ...], Resolution] = field(default_factory=dict)
+    ordered: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
     candidates: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
     matches: dict[tuple[object, ...], tuple[Release, ...]] = field(default_factory=dict)
     shared: dict[str, Verdict] | None = None  # verdicts of modules without dependencies
@@ -158,7 +181,8 @@ class Evaluator:
     def __init__(self, catalog: Catalog, policy: Policy) -> None:
         self.catalog = catalog
         self.policy = policy
-        self._index = _build_index(catalog)
+        self._tokens: dict[object, int] = {}
+        self._index = _build_index(catalog, self._tokens)
         # Caches are keyed by object identity: the catalog keeps these objects alive.
         self._compiled = {id(c.release): c for m in self._index.values() for c in m.compiled}
         # Interned component states and allowed-license sets, so that requirement and license
@@ -170,7 +194,8 @@ class Evaluator:
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
-        self._verdicts: dict[tuple[object, ...], Verdict] = {}
+        self._bodies: dict[tuple[object, ...], Verdict] = {}
+        self._verdicts: dict[tuple[str, tuple[object, ...]], Verdict] = {}
 
     @property
     def modules(self) -> tuple[str, ...]:
@@ -233,13 +258,14 @@ class Evaluator:
         installed = dict(deployment.modules)
 
         def candidates(slug: str) -> tuple[Release, ...]:
-            allowed = self._candidates(env, slug, None)
-            current = [r for r in allowed if r.version == installed.get(slug)]
-            rest = sorted(
-                (r for r in allowed if r.version != installed.get(slug)),
-                key=lambda r: Version(r.version),
-            )
-            return (*current, *rest)
+            key = (slug, installed.get(slug))
+            found = env.ordered.get(key)
+            if found is None:
+                allowed = self._candidates(env, slug, None)
+                current = [r for r in allowed if r.version == installed.get(slug)]
+                rest = [r for r in reversed(allowed) if r.version != installed.get(slug)]
+                found = env.ordered[key] = (*current, *rest)
+            return found
 
         return resolve_dependencies(release, candidates, installed.get)
 
@@ -280,9 +306,14 @@ class Evaluator:
             tuple([installed.get(m) for m in index.closure]) if index.closure else (),
             allow_upgrades and bool(index.closure),
         )
-        verdict = self._verdicts.get(key)
+        verdict = self._verdicts.get((slug, key))
         if verdict is None:
-            verdict = self._verdicts[key] = self._compute(env, index, installed, allow_upgrades)
+            body = self._bodies.get(key)
+            if body is None:
+                body = self._bodies[key] = self._compute(env, index, installed, allow_upgrades)
+            # A body may come from a module whose releases read the same: rename it.
+            verdict = body if body.module == slug else replace(body, module=slug)
+            self._verdicts[(slug, key)] = verdict
         return verdict
 
     def _projection(self, env: _Env, index: _ModuleIndex) -> tuple[object, ...]:
@@ -303,7 +334,7 @@ class Evaluator:
             for text in index.licenses
         )
         return (
-            index.slug,
+            index.body,
             tuple(states),
             deployment.channel if index.reads_channel else None,
             # The allowed list only shows in reasons when it blocks something.
@@ -321,10 +352,14 @@ class Evaluator:
         for compiled in index.compiled:
             release = compiled.release
             reasons = self._compiled_base(env, compiled)
-            if release.depends_on and not reasons:
-                reasons = self._resolve(env, release, installed, allow_upgrades).reasons
             if reasons:
                 blocked.append(Blocked(release.version, reasons))
+            elif release.depends_on:
+                reasons = self._dependency_reasons(env, compiled, installed, allow_upgrades)
+                if reasons:
+                    blocked.append(Blocked(release.version, reasons))
+                else:
+                    adoptable.append(release.version)
             else:
                 adoptable.append(release.version)
             offered = compiled.offered_on_stable if on_stable else compiled.offered_on_prerelease
@@ -354,7 +389,7 @@ class Evaluator:
     def _compiled_base(self, env: _Env, compiled: _Compiled) -> tuple[Reason, ...]:
         """Rules 1-3, from caches shared between environments: requirement results per
         (requirement, component state), license results per (license, allowed set)."""
-        found = env.base.get(id(compiled))
+        found = env.base.get(compiled.signature)
         if found is not None:
             return found
         channel = env.deployment.channel
@@ -377,8 +412,24 @@ class Evaluator:
             )
         if part:
             reasons += part
-        env.base[id(compiled)] = reasons
+        env.base[compiled.signature] = reasons
         return reasons
+
+    def _dependency_reasons(
+        self,
+        env: _Env,
+        compiled: _Compiled,
+        installed: Mapping[str, str],
+        allow_upgrades: bool,
+    ) -> tuple[Reason, ...]:
+        """Rule 4, cached per environment, release and installed versions it can reach."""
+        key = (id(compiled), tuple([installed.get(m) for m in compiled.closure]), allow_upgrades)
+        found = env.dependencies.get(key)
+        if found is None:
+            found = env.dependencies[key] = self._resolve(
+                env, compiled.release, installed, allow_upgrades
+            )
+        return found.reasons
 
     def _candidates(self, env: _Env, slug: str, pinned: str | None) -> tuple[Release, ...]:
         """Releases of ``slug`` adoptable by rules 1-3 (only ``pinned`` when given)."""
@@ -418,7 +469,7 @@ def _offered(release: Release, channel: Channel) -> bool:
     return not release.yanked and (channel == "prerelease" or not release.prerelease)
 
 
-def _build_index(catalog: Catalog) -> dict[str, _ModuleIndex]:
+def _build_index(catalog: Catalog, tokens: dict[object, int]) -> dict[str, _ModuleIndex]:
     direct: dict[str, set[str]] = {
         slug: {req.module for r in releases for req in r.depends_on}
         for slug, releases in catalog.releases.items()
@@ -436,6 +487,7 @@ def _build_index(catalog: Catalog) -> dict[str, _ModuleIndex]:
                 )
         known = [v for name in capabilities for v in catalog.component_versions.get(name, ())]
         ordered = tuple(sorted(releases, key=lambda r: Version(r.version), reverse=True))
+        compiled = tuple(_Compiled.of(r, tokens, _release_closure(r, direct)) for r in ordered)
         index[slug] = _ModuleIndex(
             slug=slug,
             releases=ordered,
@@ -443,7 +495,12 @@ def _build_index(catalog: Catalog) -> dict[str, _ModuleIndex]:
             components=tuple(sorted(capabilities)),
             capabilities={name: frozenset(caps) for name, caps in capabilities.items()},
             licenses=tuple(dict.fromkeys(r.license for r in every)),
-            compiled=tuple(_Compiled.of(r) for r in ordered),
+            compiled=compiled,
+            body=slug
+            if closure
+            else tokens.setdefault(
+                ("body", tuple((c.signature, c.release.version) for c in compiled)), len(tokens)
+            ),
             reads_channel=any(r.prerelease for r in every) or any(map(_is_prerelease, known)),
         )
     return index
@@ -454,6 +511,15 @@ def _is_prerelease(version: str) -> bool:
         return Version(version).is_prerelease
     except InvalidVersion:
         return False
+
+
+def _release_closure(release: Release, direct: Mapping[str, set[str]]) -> tuple[str, ...]:
+    reach: set[str] = set()
+    for requirement in release.depends_on:
+        reach.add(requirement.module)
+        reach |= _closure(requirement.module, direct)
+    reach.discard(release.module)  # pinned to the release itself
+    return tuple(sorted(reach))
 
 
 def _closure(slug: str, direct: Mapping[str, set[str]]) -> set[str]:
