@@ -175,6 +175,16 @@ class CompatibilityCache:
         wanted = snapshot.listed if modules is None else tuple(modules)
         return {slug: everything[slug] for slug in wanted if slug in everything}
 
+    def verdicts_many(
+        self, session: Session, states: Sequence[DeploymentState]
+    ) -> list[dict[str, Verdict]]:
+        """``verdicts`` for many deployments (dashboards, feeds): one catalog check for all,
+        identical inputs answered once."""
+        snapshot = self.snapshot(session)
+        with self._lock:
+            answers = [self._all_verdicts(snapshot, state) for state in states]
+        return [{slug: a[slug] for slug in snapshot.listed if slug in a} for a in answers]
+
     def component_upgrade(
         self, session: Session, state: DeploymentState, component: str, to: str
     ) -> ComponentUpgradeReport:
@@ -458,6 +468,20 @@ def require_modules(snapshot: CatalogSnapshot, slugs: Iterable[str]) -> None:
             f"no module {', '.join(map(repr, missing))}",
             [{"field": "module", "value": slug, "message": "no such module"} for slug in missing],
         )
+
+
+def document_answer(
+    cache: CompatibilityCache,
+    session: Session,
+    data: Any,
+    modules: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The what-if answer for a deployment document sent as a file (validated, not stored)."""
+    document = validated_document(data)
+    state = state_from_document(document)
+    body = compatibility_answer(cache, session, state, None, modules)
+    body["query"] = document
+    return body
 
 
 # ---- what-if ------------------------------------------------------------------------------

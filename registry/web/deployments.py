@@ -171,6 +171,14 @@ def what_if() -> Response:
     return cached_json(CATALOG, build)
 
 
+@deployments.post("/compatibility")
+def what_if_document() -> Response:
+    """The what-if for a whole deployment document as the body (nothing is stored)."""
+    modules = [m for value in request.args.getlist("module") for m in value.split(",") if m]
+    body = compat.document_answer(_compat_cache(), get_session(), _json_body(), modules or None)
+    return json_response(body)
+
+
 def _compat_cache() -> compat.CompatibilityCache:
     """The process's compatibility cache (created on first use from the policy settings)."""
     cache: compat.CompatibilityCache | None = current_app.extensions.get(CACHE_KEY)

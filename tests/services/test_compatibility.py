@@ -319,3 +319,15 @@ def test_rolled_back_catalog_change_is_not_kept(demo, cache):
     release.yanked = True
     bump(demo, "catalog")
     assert cache.verdicts(demo, state, ["chatbot"])["chatbot"].adoptable == ()
+
+
+def test_verdicts_many_shares_identical_inputs(demo, cache):
+    documents = [d.document for d in demo.scalars(select(Deployment).order_by(Deployment.id))]
+    states = [compat.state_from_document(d) for d in documents + documents]
+    answers = cache.verdicts_many(demo, states)
+    assert len(answers) == len(states)
+    assert cache.stats.full == len(set(states)) and cache.stats.hits == len(states) - len(
+        set(states)
+    )
+    single = compat.CompatibilityCache(OPEN_POLICY).verdicts(demo, states[0])
+    assert answers[0] == single

@@ -212,3 +212,22 @@ def admin_headers(demo):
     _t, secret = create_token(demo, "admin")
     demo.commit()
     return {"Authorization": f"Bearer {secret}"}
+
+
+def test_what_if_with_a_document_stores_nothing(client, demo):
+    before = demo.scalars(select(Deployment.id)).all()
+    response = client.post("/api/v1/compatibility?module=chatbot", json=MUSTERHAUSEN)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["deployment"] is None and [m["module"] for m in body["modules"]] == ["chatbot"]
+    assert body["modules"][0]["upgradePlan"]["steps"] == [
+        {"component": "app", "from": "4.2.1", "to": "4.3.0"}
+    ]
+    assert demo.scalars(select(Deployment.id)).all() == before
+
+
+def test_what_if_with_a_bad_document_lists_every_problem(client, demo):
+    bad = dict(MUSTERHAUSEN, channel="nightly", state="ZZ")
+    response = client.post("/api/v1/compatibility", json=bad)
+    assert response.status_code == 400
+    assert {d["field"] for d in response.get_json()["error"]["details"]} >= {"channel", "state"}
