@@ -253,3 +253,24 @@ def test_set_capabilities_errors(client, stored):
     assert bad.get_json()["error"]["details"][0]["field"] == "capabilities"
     nothing = client.put(url, json={"hello": 1}, headers=stored["public_token"])
     assert nothing.status_code == 400
+
+
+def test_set_capabilities_of_missing_deployment_is_404(client, admin):
+    url = "/api/v1/deployments/999999/capabilities/mainserver"
+    assert client.put(url, json={"capabilities": ["x"]}, headers=admin).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=many", "offset=-1"])
+def test_list_bad_paging_is_400(client, query):
+    response = client.get(f"/api/v1/deployments?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["details"][0]["field"] in {"limit", "offset"}
+
+
+def test_too_large_body_is_413_and_stores_nothing(client, admin, session):
+    before = _count(session, Deployment)
+    huge = dict(DOCUMENT, name="x" * (2 * 1024 * 1024))
+    response = client.post("/api/v1/deployments", json=huge, headers=admin)
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"]
+    assert _count(session, Deployment) == before
