@@ -240,3 +240,31 @@ def test_release_rows_are_committed_only_after_a_whole_crawl(
     assert outcome.status == "failed"
     with session_scope(sessions) as session:
         assert session.scalars(select(Release)).all() == []
+
+
+@pytest.mark.postgres_only
+def test_advisory_locks_on_postgresql(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("needs PostgreSQL (SVA_REGISTRY_TEST_DATABASE_URL)")
+    engine = make_engine(database_url)
+    try:
+        with database_lock(engine, "crawl:example/x") as first:
+            with database_lock(engine, "crawl:example/x") as second:
+                assert first and not second
+            with database_lock(engine, "crawl:example/y") as other:
+                assert other
+        with database_lock(engine, "crawl:example/x") as again:
+            assert again
+        settings = load_settings(None, {})
+        sessions = make_session_factory(engine)
+        one = SchedulerRunner(settings, engine, sessions, build_crawler(settings))
+        two = SchedulerRunner(settings, engine, sessions, build_crawler(settings))
+        with (
+            one.cluster_lock(lambda _: True) as taken,
+            two.cluster_lock(lambda _: True, poll_seconds=0.01) as waiting,
+        ):
+            assert taken and not waiting
+        with two.cluster_lock(lambda _: True) as taken_later:
+            assert taken_later
+    finally:
+        engine.dispose()
