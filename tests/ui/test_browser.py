@@ -233,6 +233,14 @@ def test_keyboard_only_main_flow(page, server: Server) -> None:  # type: ignore[
     assert "solid" in style or "rgb" in style
     page.keyboard.press("Enter")
     page.wait_for_url("**/modules/gutscheine")
+    # "Can my deployment adopt it?": choose Kiel by typing, then press the button.
+    tab_to(page, "#check-deployment")
+    page.keyboard.type("Kiel")
+    tab_to(page, "section:has(#for-you) button")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**deployment=*")
+    answer = page.locator("#for-you ~ div[role=status]").inner_text()
+    assert "Noch nicht übernehmbar" in answer and "„vouchers“" in answer
     tab_to(page, "a[href='/deployments']")
     page.keyboard.press("Enter")
     page.wait_for_url("**/deployments")

@@ -114,3 +114,21 @@ def test_a_withdrawn_release_a_deployment_runs_is_flagged(client, demo) -> None:
     assert "zurückgezogen" in news
     # The other modules Kiel runs at 4.1.3 are unaffected.
     assert "nicht (mehr)" not in _article(html, "karten")
+
+
+def test_module_page_answers_for_a_chosen_deployment(client, demo) -> None:
+    guben = deployment_id(demo, "Guben (Demo)")
+    html = _html(client, f"/modules/chatbot?deployment={guben}")
+    check = html.split('id="for-you"', 1)[1].split("</section>", 1)[0]
+    assert "Noch nicht übernehmbar" in check
+    assert "Aktualisieren Sie Smart Village App von 4.2.0 auf 4.3.0." in check
+    assert f'href="/deployments/{guben}"' in check
+    # Without a choice the page only offers the question.
+    plain = _html(client, "/modules/chatbot").split('id="for-you"', 1)[1].split("</section>", 1)[0]
+    assert "Noch nicht übernehmbar" not in plain
+
+
+def test_private_deployment_cannot_be_chosen_anonymously_on_module_page(client, demo) -> None:
+    bernau = deployment_id(demo, "Bernau bei Berlin (Demo)")
+    html = _html(client, f"/modules/nachrichten?deployment={bernau}")
+    assert "Bernau bei Berlin" not in html

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask import render_template, request
 
-from registry.models import Deployment, Module, Release
+from registry.models import Module, Release
 from registry.services import catalog
 from registry.web.auth import current_principal
 from registry.web.common import get_session
@@ -43,7 +43,7 @@ def index() -> str:
     counts = queries.adoption_counts(session)
     modules = [m for m in page.items if not args.get("license") or m.license == args["license"]]
     deployments = queries.visible_deployments(session, current_principal())
-    chosen = _chosen_deployment(deployments, args.get("deployment"))
+    chosen = queries.chosen_deployment(deployments, args.get("deployment"))
     adoptable = verdicts.newest_adoptable(session, chosen) if chosen is not None else None
     rows = [
         Row(m, catalog.newest_release(m), counts[m.slug], (adoptable or {}).get(m.slug))
@@ -62,12 +62,6 @@ def index() -> str:
         sort=sort,
         args=args,
     )
-
-
-def _chosen_deployment(deployments: list[Deployment], wanted: str | None) -> Deployment | None:
-    if not wanted or not wanted.isdigit():
-        return None
-    return next((d for d in deployments if d.id == int(wanted)), None)
 
 
 def _sorted(rows: list[Row], sort: str) -> list[Row]:

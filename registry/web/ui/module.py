@@ -7,8 +7,9 @@ from flask import render_template, request
 from registry.models import Release
 from registry.serialize import sorted_releases
 from registry.services import catalog
+from registry.web.auth import current_principal
 from registry.web.common import get_session
-from registry.web.ui import queries
+from registry.web.ui import queries, verdicts
 from registry.web.ui.matrix import build_matrix
 
 SHOWN_RELEASES = 12
@@ -22,6 +23,12 @@ def module_page(slug: str) -> str:
     show_all = request.args.get("releases") == "all"
     shown = releases if show_all else releases[:SHOWN_RELEASES]
     badge_url = f"{request.url_root.rstrip('/')}/badges/{slug}.svg"
+    deployments = queries.visible_deployments(session, current_principal())
+    chosen = queries.chosen_deployment(deployments, request.args.get("deployment"))
+    answer = None
+    if chosen is not None:
+        answers = verdicts.for_deployment(session, chosen)
+        answer = next((a for a in answers if a["module"] == slug), None)
     return render_template(
         "ui/module.html",
         module=module,
@@ -35,6 +42,12 @@ def module_page(slug: str) -> str:
         adopters=queries.adopters(session, slug),
         crawl=queries.crawl_state(session, module.repository),
         badge_url=badge_url,
+        deployments=deployments,
+        chosen=chosen,
+        answer=answer,
+        installed=queries.installed_modules(chosen) if chosen is not None else {},
+        modules={slug: module},
+        names=queries.display_names(session),
     )
 
 

@@ -36,6 +36,13 @@ def visible_deployments(session: Session, principal: Principal | None) -> list[D
     return [d for d in rows if is_visible(d, principal)]
 
 
+def chosen_deployment(deployments: list[Deployment], wanted: str | None) -> Deployment | None:
+    """The deployment whose id the query names, if the caller may see it."""
+    if not wanted or not wanted.isdigit():
+        return None
+    return next((d for d in deployments if d.id == int(wanted)), None)
+
+
 def installed_modules(deployment: Deployment) -> dict[str, str]:
     """slug -> version the deployment runs today (from its document)."""
     modules = (deployment.document or {}).get("modules") or {}
