@@ -6,6 +6,7 @@ Only public deployments count; private ones never show up here, not even as a nu
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +18,14 @@ from registry.serialize import iso, sorted_releases
 
 DASHBOARD_VERSION = 1
 
+#: For a deployment and what it runs: slug -> reason codes for each installed version that the
+#: compatibility rules block for it (the compatibility service answers this).
+BlockedCheck = Callable[[Deployment, dict[str, str]], dict[str, list[str]]]
 
-def dashboard(session: Session, *, now: datetime | None = None) -> dict[str, Any]:
+
+def dashboard(
+    session: Session, *, now: datetime | None = None, blocked: BlockedCheck | None = None
+) -> dict[str, Any]:
     """The dashboard document: counts, adoption, deployments at risk and crawl health."""
     modules = session.scalars(
         select(Module).where(Module.hidden.is_(False)).options(selectinload(Module.releases))
@@ -30,11 +37,12 @@ def dashboard(session: Session, *, now: datetime | None = None) -> dict[str, Any
         (module.slug, release.version): release for module in modules for release in module.releases
     }
     running = [(d.id, slug, version) for d in deployments for slug, version in installed(d).items()]
+    blocked_codes = _blocked(deployments, blocked)
     return {
         "dashboardVersion": DASHBOARD_VERSION,
         "counts": _counts(session, modules, deployments),
         "adoption": _adoption(modules, running, releases),
-        "atRisk": _at_risk(running, releases),
+        "atRisk": _at_risk(running, releases, blocked_codes),
         "crawlHealth": _crawl_health(session, now),
     }
 
@@ -119,25 +127,47 @@ def _adoption(
     return items
 
 
+def _blocked(deployments: Any, check: BlockedCheck | None) -> dict[tuple[int, str], list[str]]:
+    """(deployment, slug) -> reason codes, yanked aside (counted as yanked already)."""
+    found: dict[tuple[int, str], list[str]] = {}
+    for deployment in deployments if check is not None else ():
+        for slug, codes in check(deployment, installed(deployment)).items():
+            rest = sorted(set(codes) - {"yanked"})
+            if rest:
+                found[(deployment.id, slug)] = rest
+    return found
+
+
 def _at_risk(
-    running: list[tuple[int, str, str]], releases: dict[tuple[str, str], Release]
+    running: list[tuple[int, str, str]],
+    releases: dict[tuple[str, str], Release],
+    blocked: dict[tuple[int, str], list[str]],
 ) -> dict[str, Any]:
     risky: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    reasons: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for deployment, slug, version in running:
         status = release_status(releases.get((slug, version)))
         if status in {"yanked", "withdrawn", "invalid"}:
             risky[(slug, version, status)].append(deployment)
+        if (deployment, slug) in blocked:
+            risky[(slug, version, "blocked")].append(deployment)
+            reasons[(slug, version, "blocked")].update(blocked[(deployment, slug)])
     by_status: dict[str, set[int]] = defaultdict(set)
     for (_slug, _version, status), ids in risky.items():
         by_status[status].update(ids)
+    items = []
+    for key, ids in sorted(risky.items()):
+        item: dict[str, Any] = {"module": key[0], "version": key[1], "status": key[2]}
+        item["deployments"] = sorted(ids)
+        if key in reasons:
+            item["reasons"] = sorted(reasons[key])
+        items.append(item)
     return {
         "deploymentsOnYankedOrWithdrawn": len(by_status["yanked"] | by_status["withdrawn"]),
         "deploymentsOnInvalid": len(by_status["invalid"]),
+        "deploymentsOnBlocked": len(by_status["blocked"]),
         "deploymentsAtRisk": len(set().union(*by_status.values())) if by_status else 0,
-        "items": [
-            {"module": slug, "version": version, "status": status, "deployments": sorted(ids)}
-            for (slug, version, status), ids in sorted(risky.items())
-        ],
+        "items": items,
     }
 
 

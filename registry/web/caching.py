@@ -133,7 +133,9 @@ def cached_json(
         tuple(sorted(request.args.items(multi=True))),
         principal_key,
         extra_key,
-        tuple(versions[scope][0] for scope in scopes),
+        # Counter and change time: a bump rolled back in one process and redone elsewhere can
+        # reach the same counter value with other data, never at the same time as well.
+        tuple(versions[scope] for scope in scopes),
     )
     cache = response_cache()
     entry = cache.get(key)

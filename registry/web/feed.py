@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 
 from registry.db import utcnow
+from registry.models import Deployment
 from registry.services import compatibility as compat
 from registry.services import dashboard as dashboard_service
 from registry.services import deployments as deployments_service
@@ -48,7 +49,9 @@ def dashboard() -> Response:
     # Crawl states change without a catalogue change when a crawl fails: key on them as well.
     return cached_json(
         ("catalog", "deployments", "events"),
-        lambda: dashboard_service.dashboard(get_session(), now=utcnow()),
+        lambda: dashboard_service.dashboard(
+            get_session(), now=utcnow(), blocked=_blocked_installed_versions
+        ),
         extra_key=dashboard_service.crawl_marker(get_session()),
     )
 
@@ -81,6 +84,21 @@ def deployment_feed(deployment_id: int) -> Response:
         principal_key=principal.token_id if private and principal else None,
         mimetype=FEED_MIMETYPE,
     )
+
+
+def _blocked_installed_versions(
+    deployment: Deployment, installed: dict[str, str]
+) -> dict[str, list[str]]:
+    """slug -> reason codes for each version the deployment runs that the rules block for it."""
+    session = get_session()
+    state = compat.state_from_document(deployment.document)
+    verdicts = compat_cache().verdicts(session, state, _known(session, installed))
+    found = {}
+    for slug, verdict in verdicts.items():
+        reasons = verdict.reasons_for(installed[slug])
+        if reasons:
+            found[slug] = [reason.code for reason in reasons]
+    return found
 
 
 def compat_cache() -> compat.CompatibilityCache:

@@ -363,12 +363,17 @@ DASHBOARD = obj(
             [
                 "deploymentsOnYankedOrWithdrawn",
                 "deploymentsOnInvalid",
+                "deploymentsOnBlocked",
                 "deploymentsAtRisk",
                 "items",
             ],
             {
                 "deploymentsOnYankedOrWithdrawn": COUNT,
                 "deploymentsOnInvalid": COUNT,
+                "deploymentsOnBlocked": {
+                    **COUNT,
+                    "description": "running a version the compatibility rules block for them",
+                },
                 "deploymentsAtRisk": COUNT,
                 "items": array(
                     obj(
@@ -376,8 +381,12 @@ DASHBOARD = obj(
                         {
                             "module": {"type": "string"},
                             "version": {"type": "string"},
-                            "status": {"enum": ["yanked", "withdrawn", "invalid"]},
+                            "status": {"enum": ["yanked", "withdrawn", "invalid", "blocked"]},
                             "deployments": array({"type": "integer"}),
+                            "reasons": {
+                                **array({"type": "string"}),
+                                "description": "reason codes (status blocked only)",
+                            },
                         },
                     )
                 ),

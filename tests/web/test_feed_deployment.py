@@ -1,8 +1,9 @@
 """Per-deployment feed: newly adoptable versions and yanks of what it runs; private ones hidden."""
 
 import pytest
+from sqlalchemy import select
 
-from registry.models import Deployment
+from registry.models import Deployment, Module
 from registry.services.events import bump, record_event
 from registry.services.tokens import create_token
 from registry.services.transfer import upsert_component, upsert_module
@@ -136,3 +137,35 @@ def test_private_deployment_never_leaks_into_public_feed_and_dashboard(client, s
     assert "Geheimdorf" not in client.get("/api/v1/feed.json").get_data(as_text=True)
     assert "Geheimdorf" not in client.get("/api/v1/dashboard.json").get_data(as_text=True)
     assert client.get("/api/v1/dashboard.json").get_json()["counts"]["deployments"] == 1
+
+
+def test_dashboard_counts_deployments_running_a_version_blocked_for_them(client, session, world):
+    public, _private = world
+    before = client.get("/api/v1/dashboard.json").get_json()["atRisk"]
+    assert before["deploymentsOnBlocked"] == 0
+    # Running bus 2.0 (needs app >= 5.0) on app 4.3.0: the rules block it for this deployment.
+    public.document = {**public.document, "modules": {"bus": "2.0"}}
+    bump(session, "deployments")
+    session.commit()
+    risk = client.get("/api/v1/dashboard.json").get_json()["atRisk"]
+    assert risk["deploymentsOnBlocked"] == 1
+    assert risk["deploymentsAtRisk"] == 1
+    assert {
+        "module": "bus",
+        "version": "2.0",
+        "status": "blocked",
+        "deployments": [public.id],
+        "reasons": ["version-mismatch"],
+    } in risk["items"]
+
+
+def test_dashboard_does_not_count_a_yank_twice_as_blocked(client, session, world):
+    bus = session.scalar(select(Module).where(Module.slug == "bus"))
+    next(r for r in bus.releases if r.version == "1.0").yanked = True
+    bump(session, "catalog")
+    session.commit()
+    risk = client.get("/api/v1/dashboard.json").get_json()["atRisk"]
+    # Musterhausen runs the yanked bus 1.0: counted as yanked, not again as blocked.
+    assert risk["deploymentsOnYankedOrWithdrawn"] == 1
+    assert risk["deploymentsOnBlocked"] == 0
+    assert [item["status"] for item in risk["items"]] == ["yanked"]
