@@ -314,6 +314,8 @@ def apply_snapshot(
         result = _apply_standalone(session, module, snapshot, skipped)
         published += result[0]
         withdrawn += result[1]
+        if snapshot.head is not None and snapshot.head.metadata is not None:
+            changed |= apply_head_metadata(module, snapshot.head.metadata)
     for module, component in targets.in_app:
         result = _apply_in_app(session, module, component, snapshot)
         published += result[0]
@@ -419,6 +421,56 @@ def _versions(
 def _primary(entries: list[tuple[TagRef, TagVersion]]) -> tuple[TagRef, TagVersion]:
     # The canonical spelling wins: "v3.2.6" over the re-tag "v.3.2.6" (fewer dots).
     return min(entries, key=lambda e: (e[0].name.count("."), e[0].name))
+
+
+def head_module_fields(file: FileFacts) -> dict[str, Any] | None:
+    """Module-level fields (export shape) from the default branch's metadata file, if valid."""
+    text = file.text or ""
+    if file.kind == "sva-module":
+        metadata, problems = parse_module_text(text, file.path)
+        exported = metadata.to_export() if metadata is not None else None
+    else:
+        importer = (
+            import_publiccode_text if file.kind == "publiccode" else import_studio_manifest_text
+        )
+        report = importer(text, file.path)
+        problems = list(report.problems)
+        exported = report.modules[0] if report.modules else None
+    # Texts of a file with problems could be half read; the registry keeps what it had.
+    return exported if exported is not None and not problems else None
+
+
+def apply_head_metadata(module: Module, file: FileFacts) -> bool:
+    """Update a module's texts from its repository's default branch (DESIGN §3).
+
+    Only when the file describes this module (its id is the module's slug): a monorepo's root
+    file describes the repository, not each module in it.
+    """
+    fields = head_module_fields(file)
+    if fields is None or fields.get("slug") != module.slug:
+        return False
+    values: dict[str, Any] = {}
+    for language in ("de", "en"):
+        for key in ("name", "summary", "description"):
+            text = (fields.get(key) or {}).get(language)
+            if text:
+                values[f"{key}_{language}"] = text
+    for key, column in (
+        ("topic", "topic"),
+        ("license", "license"),
+        ("developmentStatus", "development_status"),
+    ):
+        if fields.get(key):
+            values[column] = fields[key]
+    for key in ("maintainers", "platforms"):
+        if fields.get(key):
+            values[key] = list(fields[key])
+    changed = False
+    for column, value in values.items():
+        if getattr(module, column) != value:
+            setattr(module, column, value)
+            changed = True
+    return changed
 
 
 def _apply_standalone(
@@ -695,6 +747,7 @@ def repository_of_module(session: Session, slug: str) -> str:
 
 __all__ = [
     "CrawlOutcome",
+    "apply_head_metadata",
     "apply_snapshot",
     "crawl_repository",
     "due_repositories",

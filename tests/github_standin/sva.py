@@ -201,5 +201,6 @@ def generated_repo(
 def _module_yaml(slug: str, generation: int) -> bytes:
     return (
         f"schemaVersion: 1\nid: {slug}\nname: {{de: {slug}, en: {slug}}}\n"
+        f"summary: {{de: Modul {slug} Stand {generation}, en: Module {slug} state {generation}}}\n"
         f'kind: standalone\nlicense: MIT\nrequires:\n  app: ">=4.{generation}.0"\n'
     ).encode()

@@ -289,3 +289,27 @@ def test_repository_nobody_uses_is_not_crawled(
     assert outcome.status == "nothing-to-crawl"
     assert get_crawl_state(session, HUMHUB) is None
     assert github_standin.request_log == []
+
+
+def test_default_branch_metadata_updates_module_texts(
+    session: Session, crawler: GitHubCrawler, github_standin: GitHubStandIn
+) -> None:
+    github_standin.add_repo(generated_repo("example/ehrenamt", repo_id=9102, tags=7))
+    module = _standalone(session, "ehrenamt", "example/ehrenamt")
+    crawl_repository(session, crawler, module, now=NOW)
+    # The head carries the newest tag's file: generation 6 // 5 = 1.
+    assert module.summary_de == "Modul ehrenamt Stand 1"
+    assert module.summary_en == "Module ehrenamt state 1"
+    assert module.name_en == "ehrenamt"
+    assert module.license == "MIT"
+
+
+def test_root_metadata_of_another_id_leaves_texts_alone(
+    session: Session, crawler: GitHubCrawler
+) -> None:
+    # sva-studio's publiccode.yml describes SVA Studio, not the waste-web module in it.
+    module = _standalone(session, "waste-web", STUDIO, prefix="waste-web-v")
+    module.summary_de = "Abfallkalender im Web"
+    crawl_repository(session, crawler, module, now=NOW)
+    assert module.summary_de == "Abfallkalender im Web"
+    assert module.license is None
