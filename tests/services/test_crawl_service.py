@@ -313,3 +313,15 @@ def test_root_metadata_of_another_id_leaves_texts_alone(
     crawl_repository(session, crawler, module, now=NOW)
     assert module.summary_de == "Abfallkalender im Web"
     assert module.license is None
+
+
+def test_demo_data_and_crawl_agree(demo: Session, crawler: GitHubCrawler) -> None:
+    """The demo is built from the same real facts the stand-in serves: a crawl of every
+    demo repository publishes and withdraws nothing, and fills in detected licenses."""
+    outcomes = [crawl_repository(demo, crawler, url, now=NOW) for url in due_repositories(demo)]
+    assert len(outcomes) == 7
+    assert all(o.status == "ok" for o in outcomes)
+    assert [o for o in outcomes if o.published or o.withdrawn] == []
+    waste = {r.version: r for r in _module(demo, "abfallkalender").releases}
+    assert waste["1.6.0"].license_detected is None  # no license file before v2.6.0
+    assert waste["4.3.0"].license_detected == "GPL-3.0"
