@@ -122,7 +122,7 @@ class _Compiled:
     signature: int
     on_stable: tuple[Reason, ...]  # state reasons on the stable channel
     on_prerelease: tuple[Reason, ...]  # state reasons on the prerelease channel
-    requirements: tuple[tuple[int, str, ComponentRequirement], ...]  # (token, component, req)
+    requirements: tuple[tuple[int, ComponentRequirement], ...]  # (token, requirement)
     offered_on_stable: bool
     offered_on_prerelease: bool
     closure: tuple[str, ...] = ()  # modules its dependencies can reach (rule 4 reads them)
@@ -131,11 +131,9 @@ class _Compiled:
     def of(
         cls, release: Release, tokens: dict[object, int], closure: tuple[str, ...] = ()
     ) -> _Compiled:
-        requirements = tuple(
-            (tokens.setdefault(r, len(tokens)), r.component, r) for r in release.requires
-        )
+        requirements = tuple((tokens.setdefault(r, len(tokens)), r) for r in release.requires)
         signature = (
-            tuple(token for token, _, _ in requirements),
+            tuple(token for token, _ in requirements),
             release.license,
             release.yanked,
             release.prerelease,
@@ -163,7 +161,10 @@ class _Env:
     tokens: dict[str, int] = field(default_factory=dict)  # component -> interned state
     allowed_token: int = 0
     parts: dict[str, tuple[object, ...]] = field(default_factory=dict)  # per module
+    stable: bool = True
     base: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per signature
+    requirements: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per token
+    licenses: dict[str | None, tuple[Reason, ...]] = field(default_factory=dict)
     dependencies: dict[tuple[object, ...], Resolution] = field(default_factory=dict)
     ordered: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
     candidates: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
@@ -278,14 +279,15 @@ class Evaluator:
         env = self._envs.get(key)
         if env is None:
             env = self._envs[key] = _Env(
-                key,
-                replace(deployment, modules=()),
-                {state.name: state for state in deployment.components},
-                {
+                key=key,
+                deployment=replace(deployment, modules=()),
+                components={state.name: state for state in deployment.components},
+                tokens={
                     state.name: self._state_tokens.setdefault(state, len(self._state_tokens))
                     for state in deployment.components
                 },
-                self._allowed_tokens.setdefault(key[2], len(self._allowed_tokens)),
+                allowed_token=self._allowed_tokens.setdefault(key[2], len(self._allowed_tokens)),
+                stable=deployment.channel == "stable",
             )
         return env
 
@@ -387,33 +389,48 @@ class Evaluator:
         return self._compiled_base(env, compiled)
 
     def _compiled_base(self, env: _Env, compiled: _Compiled) -> tuple[Reason, ...]:
-        """Rules 1-3, from caches shared between environments: requirement results per
-        (requirement, component state), license results per (license, allowed set)."""
+        """Rules 1-3, cached per environment by release signature, requirement and license
+        (the same requirement text recurs in many releases and modules)."""
         found = env.base.get(compiled.signature)
         if found is not None:
             return found
-        channel = env.deployment.channel
-        reasons = compiled.on_stable if channel == "stable" else compiled.on_prerelease
-        tokens = env.tokens
-        for requirement_id, name, requirement in compiled.requirements:
-            key = (requirement_id, tokens.get(name, -1))
-            part = self._requirement_cache.get(key)
+        reasons = compiled.on_stable if env.stable else compiled.on_prerelease
+        requirement_parts = env.requirements
+        for token, requirement in compiled.requirements:
+            part = requirement_parts.get(token)
             if part is None:
-                state = env.components.get(name)
-                part = self._requirement_cache[key] = component_reasons(requirement, state)
+                part = requirement_parts[token] = self._requirement_part(env, token, requirement)
             if part:
                 reasons += part
         license_ = compiled.release.license
-        license_key = (license_, env.allowed_token)
-        part = self._license_cache.get(license_key)
+        part = env.licenses.get(license_)
         if part is None:
-            part = self._license_cache[license_key] = license_reasons(
-                license_, env.key[2], self.policy.require_known_license
-            )
+            part = env.licenses[license_] = self._license_part(env, license_)
         if part:
             reasons += part
         env.base[compiled.signature] = reasons
         return reasons
+
+    def _requirement_part(
+        self, env: _Env, token: int, requirement: ComponentRequirement
+    ) -> tuple[Reason, ...]:
+        """Rule 2 for one requirement, shared between environments with the same state."""
+        key = (token, env.tokens.get(requirement.component, -1))
+        part = self._requirement_cache.get(key)
+        if part is None:
+            state = env.components.get(requirement.component)
+            part = self._requirement_cache[key] = component_reasons(requirement, state)
+        return part
+
+    def _license_part(self, env: _Env, license_: str | None) -> tuple[Reason, ...]:
+        """Rule 3, shared between environments with the same allowed licenses."""
+        key = (license_, env.allowed_token)
+        part = self._license_cache.get(key)
+        if part is None:
+            part = self._license_cache[key] = license_reasons(
+                license_, env.key[2], self.policy.require_known_license
+            )
+        return part
 
     def _dependency_reasons(
         self,
