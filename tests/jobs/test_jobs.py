@@ -268,3 +268,25 @@ def test_advisory_locks_on_postgresql(database_url: str) -> None:
             assert taken_later
     finally:
         engine.dispose()
+
+
+def test_crawler_settings_come_from_github_settings() -> None:
+    settings = load_settings(
+        None,
+        {
+            "SVA_REGISTRY_GITHUB_API_URL": "http://127.0.0.1:9/api/v3",
+            "SVA_REGISTRY_GITHUB_TOKEN": "t0ken",
+            "SVA_REGISTRY_GITHUB_TIMEOUT_SECONDS": "2.5",
+            "SVA_REGISTRY_GITHUB_RETRIES": "4",
+            "SVA_REGISTRY_GITHUB_BACKOFF_SECONDS": "0.5",
+        },
+    )
+    crawler = build_crawler(settings)
+    try:
+        assert crawler.settings.api_url == "http://127.0.0.1:9/api/v3"
+        assert crawler.settings.token == "t0ken"
+        assert crawler.settings.timeout == 3  # PyGithub takes whole seconds: rounded up
+        assert crawler.settings.retry.attempts == 5  # the first try plus 4 retries
+        assert crawler.settings.retry.backoff == 0.5
+    finally:
+        crawler.close()
