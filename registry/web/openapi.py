@@ -782,7 +782,17 @@ def paths() -> dict[str, Any]:
                 params=what_if_params,
                 errors=("400", "404"),
                 tag="compatibility",
-            )
+            ),
+            "post": {
+                "summary": "What-if for a whole deployment document sent as the body (not stored)",
+                "tags": ["compatibility"],
+                "parameters": [what_if_params[2]],
+                "requestBody": {"required": True, "content": {JSON: {"schema": deployment_body}}},
+                "responses": {
+                    **ok(ref("Compatibility"), "Verdicts for the document's deployment."),
+                    **{code: ERRORS[code] for code in ("400", "404", "413")},
+                },
+            },
         },
         "/api/v1/feed.json": {
             "get": read(
