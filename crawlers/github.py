@@ -372,7 +372,7 @@ class _Crawl:
         if repository.full_name.lower() != full_name.lower():
             renamed_from = full_name
             self.client.note_redirect(repository.full_name)
-            self._forget_etags(full_name)
+            self._forget_etags(full_name, repository.full_name)
             logger.info("%s was renamed to %s", full_name, repository.full_name)
         name = repository.full_name
         tags, tags_changed = self.tags(name, refresh=repository_changed or renamed_from is not None)
@@ -396,11 +396,15 @@ class _Crawl:
             releases_changed=releases_changed,
         )
 
-    def _forget_etags(self, old_name: str) -> None:
-        # URLs under the old name will not be asked again; keep the stored map small.
-        prefix = f"/repos/{old_name}/".lower()
-        for url in [u for u in self.etags if u.lower().startswith(prefix)]:
+    def _forget_etags(self, old_name: str, new_name: str) -> None:
+        # URLs under the old name will not be asked again: keep only the repository's own ETag,
+        # moved to the new name (it validates the answer we just got).
+        old = f"/repos/{old_name}".lower()
+        etag = self.etags.get(f"/repos/{old_name}")
+        for url in [u for u in self.etags if u.lower() == old or u.lower().startswith(old + "/")]:
             del self.etags[url]
+        if etag:
+            self.etags[f"/repos/{new_name}"] = etag
 
     def _etag_for(self, url: str, cached: object) -> str | None:
         # Only ask "changed?" when we can answer "no" from what the caller passed in.
