@@ -288,7 +288,9 @@ def _message(body: Any) -> str:
 class GitHubCrawler:
     """Crawls GitHub repositories into :class:`RepositorySnapshot` objects.
 
-    ``sleep`` and ``clock`` are injectable so tests run retries and rate limits without waiting.
+    One crawl at a time per instance (it holds one HTTP connection); use one instance per
+    thread. ``sleep`` and ``clock`` are injectable so tests run retries and rate limits
+    without waiting.
     """
 
     def __init__(
