@@ -1,13 +1,14 @@
 """Compatibility service: the engine wired to the database, real SVA cases, cache freshness."""
 
 import json
+import random
 
 import pytest
 from sqlalchemy import select
 
 from registry.compat import Policy
 from registry.errors import InvalidInput, NotFound
-from registry.models import Deployment, Module
+from registry.models import Component, ComponentCapability, ComponentVersion, Deployment, Module
 from registry.models import Release as ReleaseRow
 from registry.services import compatibility as compat
 from registry.services.events import bump
@@ -331,3 +332,77 @@ def test_verdicts_many_shares_identical_inputs(demo, cache):
     )
     single = compat.CompatibilityCache(OPEN_POLICY).verdicts(demo, states[0])
     assert answers[0] == single
+
+
+def _mutate(demo, rng, step):
+    """One random catalog change of the kinds crawls and admins make."""
+    modules = demo.scalars(select(Module).order_by(Module.slug)).all()
+    kind = rng.choice(["release", "yank", "dependency", "component-version", "capability"])
+    if kind == "release":
+        module = rng.choice(modules)
+        low = rng.choice(["4.0.0", "4.2.0", "4.3.0"])
+        module.releases.append(
+            ReleaseRow(version=f"9.{step}.0", requires={"app": {"range": f">={low}"}})
+        )
+    elif kind == "yank":
+        # Mostly releases that other modules depend on: their dependents must follow.
+        targets = ["humhub-ext", "karten", "nachrichten"] if rng.random() < 0.7 else None
+        query = select(ReleaseRow).join(Module).order_by(ReleaseRow.id)
+        if targets:
+            query = query.where(Module.slug.in_(targets))
+        release = rng.choice(demo.scalars(query).all())
+        release.yanked = not release.yanked
+    elif kind == "dependency":
+        release = rng.choice(demo.scalars(select(ReleaseRow).order_by(ReleaseRow.id)).all())
+        target = rng.choice(["karten", "humhub-ext", "nachrichten"])
+        if release.module.slug != target:
+            release.depends_on = {target: {"range": ">=0.1"}}
+    elif kind == "component-version":
+        app = demo.scalars(select(Component).where(Component.name == "app")).one()
+        app.versions.append(ComponentVersion(version=f"4.{4 + step}.0"))
+    else:
+        mainserver = demo.scalars(select(Component).where(Component.name == "mainserver")).one()
+        mainserver.capabilities.append(ComponentCapability(name=f"field{step}"))
+    bump(demo, "catalog")
+    demo.flush()
+    return kind
+
+
+def test_incremental_answers_equal_fresh_answers_after_random_changes(demo, cache):
+    """Never stale: after each random change the cached answers equal a fresh computation."""
+    rng = random.Random(20261127)
+    documents = [d.document for d in demo.scalars(select(Deployment).order_by(Deployment.id))]
+    states = [compat.state_from_document(d) for d in documents]
+    for state in states:
+        cache.verdicts(demo, state)
+    kinds = set()
+    for step in range(20):
+        kinds.add(_mutate(demo, rng, step))
+        fresh = compat.CompatibilityCache(OPEN_POLICY)
+        for state in states:
+            assert cache.verdicts(demo, state) == fresh.verdicts(demo, state), step
+    assert cache.stats.partial > 0  # the incremental path was taken
+    assert len(kinds) >= 4
+
+
+def test_yanked_dependency_changes_the_dependent_answer(demo, cache):
+    """Eberswalde runs humhub-ext 0.5; the social network module needs humhub-ext >=0.1."""
+    eberswalde = demo.scalars(
+        select(Deployment).where(Deployment.name == "Eberswalde (Demo)")
+    ).one()
+    state = compat.state_from_document(eberswalde.document)
+    assert state.installed("humhub-ext") == "0.5"
+    before = cache.verdicts(demo, state)["gruppen-soziales-netzwerk"]
+    assert "4.1.0" in before.adoptable
+    release = demo.scalars(
+        select(ReleaseRow)
+        .join(Module)
+        .where(Module.slug == "humhub-ext", ReleaseRow.version == "0.5")
+    ).one()
+    release.yanked = True
+    bump(demo, "catalog")
+    after = cache.verdicts(demo, state)["gruppen-soziales-netzwerk"]
+    assert "4.1.0" not in after.adoptable
+    codes = {(r.code, r.module) for r in after.reasons_for("4.1.0")}
+    assert ("dependency-unsatisfiable", "humhub-ext") in codes
+    assert cache.stats.partial == 1
