@@ -145,12 +145,20 @@ def run_crawl(
     *,
     now: datetime | None = None,
 ) -> CrawlOutcome:
-    """Crawl one repository under its lock, in one transaction (all or nothing)."""
+    """Crawl one repository under its lock, in one transaction (all or nothing).
+
+    An unexpected error (a bug, a database failure) rolls the crawl back and becomes a
+    ``failed`` outcome, so one repository cannot stop the scheduler's run.
+    """
     with database_lock(engine, f"crawl:{repository_key(repository)}") as taken:
         if not taken:
             return CrawlOutcome(repository, "locked", "another process is crawling it")
-        with session_scope(sessions) as session:
-            outcome = crawl_repository(session, crawler, repository, now=now)
+        try:
+            with session_scope(sessions) as session:
+                outcome = crawl_repository(session, crawler, repository, now=now)
+        except Exception as error:  # the run goes on; the traceback is logged
+            logger.exception("%s: crawl aborted", repository)
+            return CrawlOutcome(repository, "failed", f"internal error: {type(error).__name__}")
     logger.info("%s", outcome.summary())
     return outcome
 

@@ -290,3 +290,35 @@ def test_crawler_settings_come_from_github_settings() -> None:
         assert crawler.settings.retry.backoff == 0.5
     finally:
         crawler.close()
+
+
+class ExplodingCrawler:
+    """A crawler with a bug for one repository."""
+
+    def __init__(self, inner: GitHubCrawler, broken: str) -> None:
+        self.inner = inner
+        self.broken = broken
+
+    def crawl(self, full_name, known=None, *, paths_of_interest=(), tag_prefix=None):  # type: ignore[no-untyped-def]
+        if full_name == self.broken:
+            raise RuntimeError("bug")
+        return self.inner.crawl(
+            full_name, known, paths_of_interest=paths_of_interest, tag_prefix=tag_prefix
+        )
+
+
+def test_an_internal_error_does_not_stop_the_run(
+    engine: Engine,
+    sessions: sessionmaker[Session],
+    crawler: GitHubCrawler,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    exploding = ExplodingCrawler(crawler, HUMHUB)
+    outcomes = run_due_crawls(engine, sessions, exploding, interval=timedelta(hours=1))
+    assert [(o.repository, o.status) for o in outcomes] == [
+        (HUMHUB_URL, "failed"),
+        (STUDIO_URL, "ok"),
+    ]
+    assert "crawl aborted" in caplog.text
+    assert _release_count(sessions, "waste-web") == 12
+    assert _release_count(sessions, "humhub-ext") == 0
