@@ -130,16 +130,18 @@ def _fast_path(
 def _reasons(
     requirements: Iterable[ModuleRequirement], installed: Callable[[str], str | None]
 ) -> tuple[Reason, ...]:
-    reasons = (
-        Reason(
-            DEPENDENCY_UNSATISFIABLE,
-            module=r.module,
-            required=r.range.normalized,
-            actual=installed(r.module),
-        )
-        for r in requirements
-    )
-    return tuple(dict.fromkeys(reasons))
+    """One reason per distinct (module, range) among the failing requirements."""
+    seen: dict[tuple[str, str], Reason] = {}
+    for r in requirements:
+        key = (r.module, r.range.normalized)
+        if key not in seen:
+            seen[key] = Reason(
+                DEPENDENCY_UNSATISFIABLE,
+                module=r.module,
+                required=r.range.normalized,
+                actual=installed(r.module),
+            )
+    return tuple(seen.values())
 
 
 class _Provider(AbstractProvider[ModuleRequirement, Release, str]):

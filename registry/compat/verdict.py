@@ -167,6 +167,7 @@ class _Env:
     licenses: dict[str | None, tuple[Reason, ...]] = field(default_factory=dict)
     dependencies: dict[tuple[object, ...], Resolution] = field(default_factory=dict)
     ordered: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
+    plans: dict[tuple[object, ...], Resolution] = field(default_factory=dict)
     candidates: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
     matches: dict[tuple[object, ...], tuple[Release, ...]] = field(default_factory=dict)
     shared: dict[str, Verdict] | None = None  # verdicts of modules without dependencies
@@ -257,6 +258,13 @@ class Evaluator:
         installed version, then the lowest adoptable one."""
         env = self._env(deployment)
         installed = dict(deployment.modules)
+        compiled = self._compiled.get(id(release))
+        cache_key = None
+        if compiled is not None and compiled.release is release:
+            cache_key = (id(release), *[installed.get(m) for m in compiled.closure])
+            known = env.plans.get(cache_key)
+            if known is not None:
+                return known
 
         def candidates(slug: str) -> tuple[Release, ...]:
             key = (slug, installed.get(slug))
@@ -268,7 +276,10 @@ class Evaluator:
                 found = env.ordered[key] = (*current, *rest)
             return found
 
-        return resolve_dependencies(release, candidates, installed.get)
+        resolution = resolve_dependencies(release, candidates, installed.get)
+        if cache_key is not None:
+            env.plans[cache_key] = resolution
+        return resolution
 
     def _env(self, deployment: DeploymentState) -> _Env:
         key: _EnvKey = (
@@ -471,7 +482,8 @@ class Evaluator:
 
         def matching(slug: str, requirements: tuple[ModuleRequirement, ...]) -> tuple[Release, ...]:
             pinned = None if allow_upgrades else installed.get(slug)
-            key = (slug, pinned, requirements)
+            # Identity keys: requirements are catalog objects, hashing them by value is slow.
+            key = (slug, pinned, *map(id, requirements))
             found = env.matches.get(key)
             if found is None:
                 found = env.matches[key] = matching_candidates(
