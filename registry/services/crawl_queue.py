@@ -61,10 +61,11 @@ def known_repositories(session: Session, full_names: list[str]) -> list[str]:
     ):
         if repository_key(repository) in wanted:
             found.setdefault(repository_key(repository), repository)
-    for state in session.scalars(select(CrawlState)).all():
-        names = [state.repository, *[str(alias) for alias in state.aliases or []]]
+    # Only the two columns: crawl states also hold ETags and seen blobs, large at scale.
+    for repository, aliases in session.execute(select(CrawlState.repository, CrawlState.aliases)):
+        names = [repository, *[str(alias) for alias in aliases or []]]
         if any(repository_key(name) in wanted for name in names):
-            found.setdefault(repository_key(state.repository), state.repository)
+            found.setdefault(repository_key(repository), repository)
     for repository in session.scalars(
         select(Component.repository).where(Component.repository.is_not(None))
     ):

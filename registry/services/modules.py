@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, InvalidInput
@@ -118,8 +119,16 @@ def register_module(
         tag_prefix=tag_prefix,
         source="api",
     )
-    session.add(module)
-    session.flush()
+    try:
+        # A savepoint: a concurrent registration of the same slug loses only this insert.
+        with session.begin_nested():
+            session.add(module)
+    except IntegrityError:
+        raise Conflict(
+            f"module {slug!r} exists already",
+            existing=slug,
+            details=[{"field": "slug", "existing": slug}],
+        ) from None
     record_event(
         session, "module-added", module=slug, data={"repository": repository, "source": "api"}
     )

@@ -3,8 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from registry.errors import InvalidInput
+from registry.errors import Conflict, InvalidInput
 from registry.models import CrawlRequest, Event, Module
+from registry.services import modules
 from registry.services.modules import canonical_repository
 from registry.services.tokens import create_token, revoke_token
 from registry.services.transfer import upsert_component, upsert_module
@@ -263,3 +264,19 @@ def test_writes_invalidate_cached_reads(client, publisher):
     after = client.get("/api/v1/modules", headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
     assert after.get_json()["total"] == 1
+
+
+def test_concurrent_registration_of_one_slug_is_a_conflict(session, monkeypatch):
+    modules.register_module(session, {"repository": REPO, "slug": "bus"}, forges=("github.com",))
+    # As if another request inserted "bus" after this one's uniqueness check passed.
+    monkeypatch.setattr(modules, "_check_unique", lambda *args, **kwargs: None)
+    with pytest.raises(Conflict) as error:
+        modules.register_module(
+            session,
+            {"repository": "https://github.com/o/other", "slug": "bus"},
+            forges=("github.com",),
+        )
+    assert error.value.details == [{"field": "slug", "existing": "bus"}]
+    # The savepoint kept the first registration and its queued crawl.
+    assert [m.slug for m in session.scalars(select(Module))] == ["bus"]
+    assert len(session.scalars(select(CrawlRequest)).all()) == 1
