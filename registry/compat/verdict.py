@@ -165,7 +165,7 @@ class _Env:
     base: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per signature
     requirements: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per token
     licenses: dict[str | None, tuple[Reason, ...]] = field(default_factory=dict)
-    dependencies: dict[tuple[object, ...], Resolution] = field(default_factory=dict)
+    candidate_tokens: dict[tuple[str, str | None], int] = field(default_factory=dict)
     ordered: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
     plans: dict[tuple[object, ...], Resolution] = field(default_factory=dict)
     candidates: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
@@ -193,6 +193,7 @@ class Evaluator:
         self._allowed_tokens: dict[frozenset[str] | None, int] = {}
         self._requirement_cache: dict[tuple[int, int], tuple[Reason, ...]] = {}
         self._license_cache: dict[tuple[str | None, int], tuple[Reason, ...]] = {}
+        self._dependency_cache: dict[tuple[object, ...], tuple[Reason, ...]] = {}
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
@@ -450,14 +451,36 @@ class Evaluator:
         installed: Mapping[str, str],
         allow_upgrades: bool,
     ) -> tuple[Reason, ...]:
-        """Rule 4, cached per environment, release and installed versions it can reach."""
-        key = (id(compiled), tuple([installed.get(m) for m in compiled.closure]), allow_upgrades)
-        found = env.dependencies.get(key)
+        """Rule 4, cached between environments: the answer depends only on the candidate
+        releases of the modules the release can reach (and their installed versions, which
+        appear in reasons)."""
+        versions = [installed.get(m) for m in compiled.closure]
+        key = (
+            id(compiled),
+            allow_upgrades,
+            *versions,
+            *[
+                self._candidate_token(env, m, None if allow_upgrades else v)
+                for m, v in zip(compiled.closure, versions, strict=True)
+            ],
+        )
+        found = self._dependency_cache.get(key)
         if found is None:
-            found = env.dependencies[key] = self._resolve(
+            found = self._dependency_cache[key] = self._resolve(
                 env, compiled.release, installed, allow_upgrades
+            ).reasons
+        return found
+
+    def _candidate_token(self, env: _Env, slug: str, pinned: str | None) -> int:
+        """An interned number for the set of candidates of ``slug`` in ``env``."""
+        key = (slug, pinned)
+        token = env.candidate_tokens.get(key)
+        if token is None:
+            ids = tuple(map(id, self._candidates(env, slug, pinned)))
+            token = env.candidate_tokens[key] = self._tokens.setdefault(
+                ("candidates", ids), len(self._tokens)
             )
-        return found.reasons
+        return token
 
     def _candidates(self, env: _Env, slug: str, pinned: str | None) -> tuple[Release, ...]:
         """Releases of ``slug`` adoptable by rules 1-3 (only ``pinned`` when given)."""
