@@ -21,6 +21,9 @@ FIELD = "csrf_token"
 class CSRFError(BadRequest):
     """A form arrived without the session's CSRF token (expired session or a forged request)."""
 
+    # The error code of the error page and JSON answer ("csrf-token-missing").
+    name = "CSRF token missing"
+
 
 def csrf_token() -> str:
     """The session's CSRF token, created on first use."""

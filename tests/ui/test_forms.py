@@ -80,7 +80,9 @@ def test_new_deployment_needs_a_login(client, demo) -> None:
 
 def test_publisher_token_may_not_create_deployments(client, demo, token_for) -> None:
     login(client, token_for("publisher"))
-    assert client.get("/deployments/new").status_code == 403
+    response = client.get("/deployments/new")
+    assert response.status_code == 403
+    assert "Mit Ihrem Token dürfen Sie das nicht." in response.get_data(as_text=True)
 
 
 def test_bad_form_shows_every_problem_and_stores_nothing(client, demo, token_for) -> None:

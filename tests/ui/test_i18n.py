@@ -98,3 +98,8 @@ def test_plural_forms(request_in) -> None:  # type: ignore[no-untyped-def]
         assert (
             i18n.ngettext("%(num)s module found", "%(num)s modules found", 3) == "3 modules found"
         )
+
+
+def test_the_german_catalog_has_no_stale_entries() -> None:
+    used = {m if isinstance(m, str) else m[0] for _, _, m in _messages()}
+    assert set(i18n.catalog("de")) - used == set()

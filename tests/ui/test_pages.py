@@ -85,6 +85,7 @@ def test_unknown_module_is_a_404_page(client, demo) -> None:
     response = client.get("/modules/no-such-module", headers={"Accept": "text/html"})
     assert response.status_code == 404
     assert "Fehler 404" in _text(response)
+    assert "Diese Seite gibt es nicht (mehr)." in _text(response)
 
 
 def test_private_deployment_hidden_from_anonymous_list(client, demo) -> None:

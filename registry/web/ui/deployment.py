@@ -16,7 +16,6 @@ from registry.services import deployments as service
 from registry.services.tokens import Principal
 from registry.web.auth import current_principal
 from registry.web.common import get_session
-from registry.web.i18n import gettext as _
 from registry.web.ui import queries, verdicts
 from registry.web.ui.deployment_form import (
     DeploymentForm,
@@ -240,5 +239,5 @@ def _may_edit(principal: Principal | None, deployment: Deployment) -> bool:
 def _login_first(principal: Principal | None) -> ResponseReturnValue:
     if principal is None:
         return redirect(url_for("ui.login", next=request.full_path.rstrip("?")))
-    message = _("Your token may not change this deployment.")
-    return render_template("error.html", status=403, code="forbidden", message=message), 403
+    # The page explains a 403 in the reader's language; no further detail to add.
+    return render_template("error.html", status=403, code="forbidden", message=""), 403
