@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from registry.models import Deployment
 from registry.services import compatibility as compat
 from registry.web.common import get_settings
-
-CACHE_KEY = "registry.compatibility"  # shared with registry.web.deployments
+from registry.web.deployments import CACHE_KEY
 
 
 def _cache() -> compat.CompatibilityCache:
