@@ -34,7 +34,12 @@ from crawlers.github import GitHubCrawler
 from registry.config import Settings
 from registry.db import session_scope, utcnow
 from registry.models import CrawlRequest, Lock
-from registry.services.crawl import CrawlOutcome, crawl_repository, due_repositories
+from registry.services.crawl import (
+    CrawlOutcome,
+    crawl_repository,
+    due_repositories,
+    rate_limited_until,
+)
 from registry.services.crawl_queue import pending_requests, repository_key
 
 logger = logging.getLogger(__name__)
@@ -172,8 +177,11 @@ def run_due_crawls(
     now: datetime | None = None,
     progress: Callable[[CrawlOutcome], None] | None = None,
 ) -> list[CrawlOutcome]:
-    """Crawl every repository not attempted within ``interval``; a rate limit ends the run."""
+    """Crawl every repository not attempted within ``interval``; a rate limit ends the run
+    and no run starts before its reset."""
     with session_scope(sessions) as session:
+        if _paused(session, now):
+            return []
         due = due_repositories(session, now=now, interval=interval)
     outcomes = []
     for repository in due:
@@ -197,6 +205,8 @@ def run_queued_crawls(
 ) -> list[CrawlOutcome]:
     """Run waiting crawl requests, oldest first; deferred or locked ones stay queued."""
     with session_scope(sessions) as session:
+        if _paused(session, now):
+            return []
         waiting = [(r.id, r.repository) for r in pending_requests(session)]
     outcomes = []
     for request_id, repository in waiting:
@@ -212,6 +222,13 @@ def run_queued_crawls(
                 request.done_at = utcnow()
                 request.outcome = outcome.summary()[:2000]
     return outcomes
+
+
+def _paused(session: Session, now: datetime | None) -> bool:
+    until = rate_limited_until(session, now=now)
+    if until is not None:
+        logger.info("rate limited: no crawls before %s", until.isoformat())
+    return until is not None
 
 
 class SchedulerRunner:

@@ -699,7 +699,8 @@ def _apply_component(
 def due_repositories(
     session: Session, *, now: datetime | None = None, interval: timedelta = timedelta(hours=1)
 ) -> list[str]:
-    """Repository URLs whose last attempt is older than ``interval`` and not rate limited."""
+    """Repository URLs whose last attempt is older than ``interval``, or whose rate-limit
+    reset has passed."""
     now = now or utcnow()
     urls = {
         repository_url(r)
@@ -722,11 +723,26 @@ def due_repositories(
         if state is None:
             due.append(url)
             continue
-        if state.resume_after is not None and state.resume_after > now:
+        if state.resume_after is not None:
+            # Cut short by a rate limit: due again as soon as the reset has passed.
+            if state.resume_after <= now:
+                due.append(state.repository)
             continue
         if state.last_attempt is None or state.last_attempt <= now - interval:
             due.append(state.repository)
     return list(dict.fromkeys(due))
+
+
+def rate_limited_until(session: Session, *, now: datetime | None = None) -> datetime | None:
+    """The latest pending rate-limit reset of any repository, if one lies ahead.
+
+    GitHub's limits count per token, not per repository: while one crawl waits for a reset,
+    every other crawl with the same token would be refused as well.
+    """
+    now = now or utcnow()
+    return session.scalar(
+        select(func.max(CrawlState.resume_after)).where(CrawlState.resume_after > now)
+    )
 
 
 def repository_of_module(session: Session, slug: str) -> str:
@@ -754,6 +770,7 @@ __all__ = [
     "get_crawl_state",
     "known_state",
     "metadata_values",
+    "rate_limited_until",
     "repository_of_module",
     "repository_url",
 ]

@@ -139,9 +139,19 @@ def test_due_crawls_stop_at_a_rate_limit(
     assert [o.status for o in outcomes] == ["rate-limited"]
     assert len(github_standin.request_log) == 1
     github_standin.clear_faults()
-    # The rate-limited repository waits for the reset; the other one was never reached.
-    again = run_due_crawls(engine, sessions, crawler, interval=timedelta(hours=1))
-    assert [(o.repository, o.status) for o in again] == [(STUDIO_URL, "ok")]
+    github_standin.clear_log()
+    # The limit counts per token: nothing is crawled before the reset, queued or due.
+    with session_scope(sessions) as session:
+        enqueue_crawl(session, STUDIO_URL, "webhook")
+    assert run_due_crawls(engine, sessions, crawler, interval=timedelta(hours=1)) == []
+    assert run_queued_crawls(engine, sessions, crawler) == []
+    assert github_standin.request_log == []
+    later = reset + timedelta(seconds=1)
+    again = run_due_crawls(engine, sessions, crawler, interval=timedelta(hours=1), now=later)
+    assert sorted((o.repository, o.status) for o in again) == [
+        (HUMHUB_URL, "ok"),
+        (STUDIO_URL, "ok"),
+    ]
 
 
 def test_due_crawls_crawl_everything_once(
