@@ -266,8 +266,11 @@ def test_phone_and_zoomed_layout_has_no_horizontal_scrolling(
         "/",
         "/modules/abfallkalender",
         f"/deployments/{server.ids['Guben (Demo)']}",
+        f"/deployments/{server.ids['Kiel (Demo)']}/what-if?app=4.3.0",
         "/activity",
         "/components",
+        "/deployments",
+        "/login",
     ):
         page.goto(path)
         overflow = page.evaluate(
@@ -276,6 +279,16 @@ def test_phone_and_zoomed_layout_has_no_horizontal_scrolling(
         assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at {width}px"
     page.goto("/")
     page.screenshot(path=str(ARTIFACTS / f"catalogue-{width}px.png"), full_page=False)
+    # The form (after login) too: labels, hints and inputs stay inside the screen.
+    page.goto("/login?next=/deployments/new")
+    page.get_by_label("Token").fill(server.admin_token)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/deployments/new")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1, f"the deployment form scrolls sideways by {overflow}px at {width}px"
+    check_accessibility(page, f"deployment-form-{width}px")
 
 
 def test_error_page_is_accessible(page, server: Server) -> None:  # type: ignore[no-untyped-def]
