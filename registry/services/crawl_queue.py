@@ -59,7 +59,7 @@ def known_repositories(session: Session, full_names: list[str]) -> list[str]:
     for repository in session.scalars(
         select(Module.repository).where(Module.repository.is_not(None))
     ):
-        if repository_key(repository) in wanted:
+        if repository and repository_key(repository) in wanted:
             found.setdefault(repository_key(repository), repository)
     # Only the two columns: crawl states also hold ETags and seen blobs, large at scale.
     for repository, aliases in session.execute(select(CrawlState.repository, CrawlState.aliases)):
@@ -69,7 +69,7 @@ def known_repositories(session: Session, full_names: list[str]) -> list[str]:
     for repository in session.scalars(
         select(Component.repository).where(Component.repository.is_not(None))
     ):
-        if repository_key(repository) in wanted:
+        if repository and repository_key(repository) in wanted:
             found.setdefault(repository_key(repository), _as_url(repository))
     return sorted(found.values())
 

@@ -130,7 +130,9 @@ def _adoption(
 def _blocked(deployments: Any, check: BlockedCheck | None) -> dict[tuple[int, str], list[str]]:
     """(deployment, slug) -> reason codes, yanked aside (counted as yanked already)."""
     found: dict[tuple[int, str], list[str]] = {}
-    for deployment in deployments if check is not None else ():
+    if check is None:
+        return found
+    for deployment in deployments:
         for slug, codes in check(deployment, installed(deployment)).items():
             rest = sorted(set(codes) - {"yanked"})
             if rest:

@@ -30,7 +30,7 @@ from registry.web.common import get_session, get_settings, int_arg, json_respons
 from registry.web.openapi import openapi_document
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
-api.record_once(lambda state: security.init_app(state.app))
+api.record_once(lambda state: security.init_app(state.app))  # type: ignore[arg-type]
 
 CATALOG = ("catalog",)
 

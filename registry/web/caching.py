@@ -95,7 +95,8 @@ def current_versions() -> dict[str, tuple[int, datetime | None]]:
         rows = get_session().connection().execute(_VERSIONS).all()
         found = {scope: (counter, _utc(changed)) for scope, counter, changed in rows}
         g.data_versions = {scope: found.get(scope, (0, None)) for scope in SCOPES}
-    return g.data_versions
+    versions: dict[str, tuple[int, datetime | None]] = g.data_versions
+    return versions
 
 
 _VERSIONS = select(DataVersion.scope, DataVersion.counter, DataVersion.changed_at)
@@ -186,7 +187,8 @@ def entry_response(
 
 
 def accepts_gzip() -> bool:
-    return request.accept_encodings["gzip"] > 0 if "gzip" in request.accept_encodings else False
+    # Accept["gzip"] is the quality given to gzip (or to "*"); 0 when refused or not named.
+    return bool(request.accept_encodings["gzip"] > 0)
 
 
 def _not_modified(entry: Entry) -> bool:
@@ -214,7 +216,7 @@ def compress_response(response: Response) -> Response:
         or response.direct_passthrough
         or response.is_streamed
         or "Content-Encoding" in response.headers
-        or not response.mimetype.startswith(COMPRESSIBLE)
+        or not (response.mimetype or "").startswith(COMPRESSIBLE)
         or not accepts_gzip()
     ):
         return response

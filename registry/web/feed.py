@@ -103,7 +103,7 @@ def _blocked_installed_versions(
 
 def compat_cache() -> compat.CompatibilityCache:
     """The process's compatibility cache (shared with the deployments blueprint)."""
-    cache = current_app.extensions.get(COMPAT_CACHE_KEY)
+    cache: compat.CompatibilityCache | None = current_app.extensions.get(COMPAT_CACHE_KEY)
     if cache is None:
         policy = compat.policy_from_settings(get_settings())
         cache = current_app.extensions.setdefault(

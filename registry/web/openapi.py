@@ -435,7 +435,7 @@ HOOK_RESULT = obj(
 
 def deployment_document_schema() -> Schema:
     """The deployment file's JSON Schema (draft 2020-12, as OpenAPI 3.1 uses)."""
-    schema = json.loads((SCHEMAS / "deployment.schema.json").read_text(encoding="utf-8"))
+    schema: Schema = json.loads((SCHEMAS / "deployment.schema.json").read_text(encoding="utf-8"))
     for key in ("$schema", "$id"):
         schema.pop(key, None)
     return schema
@@ -479,8 +479,8 @@ OFFSET = param(
 )
 SLUG = param("slug", "path", {"type": "string"}, "module slug")
 DEPLOYMENT_ID = param("deployment_id", "path", {"type": "integer"}, "deployment id")
-BEARER = [{"bearerAuth": []}]
-OPTIONAL_BEARER = [{}, {"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+OPTIONAL_BEARER: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
 
 
 def ok(schema: Schema, description: str, status: str = "200", media: str = JSON) -> dict[str, Any]:
