@@ -119,6 +119,7 @@ def _import_metadata(session: Session, path: Path, totals: TransferReport) -> li
     for report in import_path([path]):
         notes = [f"mapped: {', '.join(report.mapped)}"] if report.mapped else []
         notes += [f"not mapped: {item}" for item in report.unmapped]
+        notes += [f"warning: {warning}" for warning in report.warnings]
         problems = [str(p) for p in report.problems]
         for index, module in enumerate(report.modules):
             problems += [
