@@ -124,12 +124,14 @@ class CacheStats:
     full: int = 0
     partial: int = 0
     modules_recomputed: int = 0
+    modules_evaluated: int = 0  # module verdicts computed, by every path
 
 
 @dataclass
 class _Entry:
     stamp: Stamp
     verdicts: dict[str, Verdict]
+    complete: bool = False  # holds every module of the catalog, not only those asked about
 
 
 class CompatibilityCache:
@@ -170,10 +172,11 @@ class CompatibilityCache:
     ) -> dict[str, Verdict]:
         """Verdicts of ``state`` for ``modules`` (default: every listed module), by slug."""
         snapshot = self.snapshot(session)
+        wanted = None if modules is None else tuple(modules)
         with self._lock:
-            everything = self._all_verdicts(snapshot, state)
-        wanted = snapshot.listed if modules is None else tuple(modules)
-        return {slug: everything[slug] for slug in wanted if slug in everything}
+            known = self._answer(snapshot, state, wanted)
+        slugs = snapshot.listed if wanted is None else wanted
+        return {slug: known[slug] for slug in slugs if slug in known}
 
     def verdicts_many(
         self, session: Session, states: Sequence[DeploymentState]
@@ -182,7 +185,7 @@ class CompatibilityCache:
         identical inputs answered once."""
         snapshot = self.snapshot(session)
         with self._lock:
-            answers = [self._all_verdicts(snapshot, state) for state in states]
+            answers = [self._answer(snapshot, state, None) for state in states]
         return [{slug: a[slug] for slug in snapshot.listed if slug in a} for a in answers]
 
     def component_upgrade(
@@ -202,29 +205,62 @@ class CompatibilityCache:
                 state, snapshot.catalog, self.policy, component, to, evaluator=snapshot.evaluator
             )
 
-    def _all_verdicts(
-        self, snapshot: CatalogSnapshot, state: DeploymentState
+    def _answer(
+        self, snapshot: CatalogSnapshot, state: DeploymentState, wanted: tuple[str, ...] | None
     ) -> dict[str, Verdict]:
-        entry = self._entries.get(state)
-        if entry is not None and entry.stamp == snapshot.stamp:
-            self.stats.hits += 1
-            self._entries.move_to_end(state)
-            return entry.verdicts
-        changed = None if entry is None else self._changed_since(entry.stamp)
-        if entry is None or changed is None:
-            verdicts = snapshot.evaluator.evaluate(state)
-            self.stats.full += 1
+        """The cached verdicts of ``state``, brought up to ``snapshot`` and completed with the
+        modules ``wanted`` (None: every module); computes only what is missing."""
+        entry = self._current_entry(snapshot, state)
+        if wanted is None and not entry.complete:
+            if entry.verdicts:
+                missing = [s for s in snapshot.catalog.releases if s not in entry.verdicts]
+                entry.verdicts.update(self._evaluate(snapshot, state, missing))
+            else:
+                entry.verdicts = self._evaluate(snapshot, state, None)
+                self.stats.full += 1
+            entry.complete = True
+        elif wanted is not None:
+            missing = [s for s in wanted if s not in entry.verdicts and snapshot.has_module(s)]
+            if missing:
+                entry.verdicts.update(self._evaluate(snapshot, state, missing))
+            elif entry.verdicts:
+                self.stats.hits += 1
         else:
-            touched = affected_modules(snapshot.catalog, changed)
-            verdicts = {s: v for s, v in entry.verdicts.items() if snapshot.has_module(s)}
-            verdicts.update(snapshot.evaluator.evaluate(state, touched))
-            self.stats.partial += 1
-            self.stats.modules_recomputed += len(touched)
-        self._entries[state] = _Entry(snapshot.stamp, verdicts)
+            self.stats.hits += 1
+        self._entries[state] = entry
         self._entries.move_to_end(state)
         while len(self._entries) > self.max_states:
             self._entries.popitem(last=False)
+        return entry.verdicts
+
+    def _evaluate(
+        self, snapshot: CatalogSnapshot, state: DeploymentState, modules: Iterable[str] | None
+    ) -> dict[str, Verdict]:
+        verdicts = snapshot.evaluator.evaluate(state, modules)
+        self.stats.modules_evaluated += len(verdicts)
         return verdicts
+
+    def _current_entry(self, snapshot: CatalogSnapshot, state: DeploymentState) -> _Entry:
+        """The entry of ``state`` at ``snapshot``: kept when current, updated incrementally
+        after a catalog change (only touched modules recomputed), else a new empty one."""
+        entry = self._entries.get(state)
+        if entry is not None and entry.stamp == snapshot.stamp:
+            return entry
+        changed = None if entry is None else self._changed_since(entry.stamp)
+        if entry is None or changed is None:
+            return _Entry(snapshot.stamp, {})
+        touched = affected_modules(snapshot.catalog, changed)
+        kept = {
+            slug: verdict
+            for slug, verdict in entry.verdicts.items()
+            if slug not in touched and snapshot.has_module(slug)
+        }
+        if entry.complete:
+            kept.update(self._evaluate(snapshot, state, touched))
+            self.stats.partial += 1
+            self.stats.modules_recomputed += len(touched & set(snapshot.catalog.releases))
+        # A partial entry drops what the change touched; it is computed again when asked for.
+        return _Entry(snapshot.stamp, kept, entry.complete)
 
     def _changed_since(self, stamp: Stamp) -> frozenset[str] | None:
         """Modules changed after catalog ``stamp``; None when unknown or "everything"."""

@@ -373,14 +373,20 @@ def test_incremental_answers_equal_fresh_answers_after_random_changes(demo, cach
     rng = random.Random(20261127)
     documents = [d.document for d in demo.scalars(select(Deployment).order_by(Deployment.id))]
     states = [compat.state_from_document(d) for d in documents]
+    # A second cache only ever asked about a few modules keeps partial entries.
+    partial = compat.CompatibilityCache(OPEN_POLICY)
+    few = ["gruppen-soziales-netzwerk", "humhub-ext", "karten", "chatbot"]
     for state in states:
         cache.verdicts(demo, state)
+        partial.verdicts(demo, state, few)
     kinds = set()
     for step in range(20):
         kinds.add(_mutate(demo, rng, step))
         fresh = compat.CompatibilityCache(OPEN_POLICY)
         for state in states:
-            assert cache.verdicts(demo, state) == fresh.verdicts(demo, state), step
+            expected = fresh.verdicts(demo, state)
+            assert cache.verdicts(demo, state) == expected, step
+            assert partial.verdicts(demo, state, few) == {s: expected[s] for s in few}, step
     assert cache.stats.partial > 0  # the incremental path was taken
     assert len(kinds) >= 4
 
@@ -406,3 +412,25 @@ def test_yanked_dependency_changes_the_dependent_answer(demo, cache):
     codes = {(r.code, r.module) for r in after.reasons_for("4.1.0")}
     assert ("dependency-unsatisfiable", "humhub-ext") in codes
     assert cache.stats.partial == 1
+
+
+def test_question_about_one_module_evaluates_only_that_module(demo, cache):
+    state = _state(components={"app": "4.2.0"})
+    assert cache.verdicts(demo, state, ["chatbot"])["chatbot"].adoptable == ()
+    assert cache.stats.modules_evaluated == 1
+    everything = cache.verdicts(demo, state)
+    total = len(cache.snapshot(demo).catalog.releases)
+    assert cache.stats.modules_evaluated == total  # the rest, chatbot not twice
+    assert everything == compat.CompatibilityCache(OPEN_POLICY).verdicts(demo, state)
+
+
+def test_partial_entry_follows_a_catalog_change(demo, cache):
+    state = _state(components={"app": "4.2.0"})
+    cache.verdicts(demo, state, ["chatbot", "wetter"])
+    chatbot = demo.scalars(select(Module).where(Module.slug == "chatbot")).one()
+    chatbot.releases.append(ReleaseRow(version="4.2.0", requires={"app": {"range": "==4.2.0"}}))
+    bump(demo, "catalog")
+    evaluated = cache.stats.modules_evaluated
+    answer = cache.verdicts(demo, state, ["chatbot", "wetter"])
+    assert answer["chatbot"].adoptable == ("4.2.0",)
+    assert cache.stats.modules_evaluated == evaluated + 1  # wetter was kept
