@@ -39,7 +39,7 @@ from registry.compat.model import (
     UpgradePlan,
 )
 from registry.compat.ranges import Range
-from registry.compat.resolver import Resolution
+from registry.compat.resolver import Resolution, range_contains
 
 __all__ = ["lowest_known_version", "plan_release"]
 
@@ -131,7 +131,7 @@ def _component_step(
     current = state.version or state.commit
     messages: list[str] = []
     target = state.version
-    version_ok = state.version is not None and all(r.contains(state.version) for r in ranges)
+    version_ok = state.version is not None and all(range_contains(r, state.version) for r in ranges)
     if ranges and not version_ok:
         target = lowest_known_version(
             ranges,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 from resolvelib import AbstractProvider, BaseReporter, ResolutionImpossible, Resolver
 from resolvelib.resolvers import ResolutionTooDeep
 from resolvelib.structs import RequirementInformation
@@ -42,8 +42,11 @@ class Resolution:
 
 @lru_cache(maxsize=262_144)
 def range_contains(range_: Range, version: str) -> bool:
-    """Cached ``Range.contains`` on normalized version text."""
-    return range_.contains(Version(version))
+    """Cached ``Range.contains`` on version text; text that is no version satisfies nothing."""
+    try:
+        return range_.contains(Version(version))
+    except InvalidVersion:
+        return False
 
 
 def resolve_dependencies(

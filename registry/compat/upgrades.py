@@ -3,7 +3,7 @@ component moves to another version."""
 
 from __future__ import annotations
 
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from registry.compat.model import (
     Catalog,
@@ -71,9 +71,16 @@ def plan_component_upgrade(
 
 def _lowest_above(adoptable: tuple[str, ...], installed: str) -> str:
     """The lowest adoptable version above ``installed``, else the lowest adoptable one."""
-    ordered = sorted(adoptable, key=Version)
+    ordered = list(reversed(adoptable))  # adoptable is newest first
     try:
         floor = Version(installed)
-    except ValueError:
+    except InvalidVersion:
         return ordered[0]
-    return next((v for v in ordered if Version(v) > floor), ordered[0])
+    return next((v for v in ordered if _above(v, floor)), ordered[0])
+
+
+def _above(version: str, floor: Version) -> bool:
+    try:
+        return Version(version) > floor
+    except InvalidVersion:
+        return False

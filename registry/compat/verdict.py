@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from packaging.version import InvalidVersion, Version
 
@@ -239,7 +240,9 @@ class Evaluator:
             known = done.get(deployment)
             if known is None:
                 known = done[deployment] = self.evaluate(deployment, wanted, allow_upgrades)
-            results.append(dict(known))
+                results.append(known)
+            else:
+                results.append(dict(known))  # each deployment gets its own dict
         return results
 
     def release_reasons(
@@ -538,7 +541,7 @@ def _build_index(catalog: Catalog, tokens: dict[object, int]) -> dict[str, _Modu
                     requirement.capabilities
                 )
         known = [v for name in capabilities for v in catalog.component_versions.get(name, ())]
-        ordered = tuple(sorted(releases, key=lambda r: Version(r.version), reverse=True))
+        ordered = tuple(sorted(releases, key=lambda r: _order(r.version), reverse=True))
         compiled = tuple(_Compiled.of(r, tokens, _release_closure(r, direct)) for r in ordered)
         index[slug] = _ModuleIndex(
             slug=slug,
@@ -558,9 +561,23 @@ def _build_index(catalog: Catalog, tokens: dict[object, int]) -> dict[str, _Modu
     return index
 
 
+@lru_cache(maxsize=65_536)
+def _version(text: str) -> Version:
+    """Parsed version text (the same texts recur across modules)."""
+    return Version(text)
+
+
+def _order(text: str) -> tuple[int, Version | str]:
+    """Sort key: versions in PEP 440 order; text that is no version sorts below them."""
+    try:
+        return (1, _version(text))
+    except InvalidVersion:
+        return (0, text)
+
+
 def _is_prerelease(version: str) -> bool:
     try:
-        return Version(version).is_prerelease
+        return _version(version).is_prerelease
     except InvalidVersion:
         return False
 

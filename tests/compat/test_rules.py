@@ -99,6 +99,9 @@ def test_missing_component_is_one_reason() -> None:
 
 
 def test_component_version_that_is_no_version_satisfies_no_range() -> None:
+    verdict = evaluate(deployment(app("main")), catalog(chatbot()), OPEN)["chatbot"]
+    assert verdict.adoptable == ()
+    assert verdict.upgrade_plan is not None  # planning copes with the odd version text too
     found = reasons(chatbot(), deployment(app("main")))
     assert found == (
         Reason("version-mismatch", component="app", required=">=4.3.0", actual="main"),
@@ -298,3 +301,9 @@ def test_every_reason_code_is_produced_somewhere() -> None:
         for verdict in evaluate(dep_, cat, Policy(frozenset({"MIT"}))).values():
             produced |= {r.code for b in verdict.blocked for r in b.reasons}
     assert produced == set(CODES)
+
+
+def test_a_release_version_that_is_no_version_does_not_break_the_verdict() -> None:
+    cat = catalog(module("karten", "1.0"), module("karten", "nightly"), module("karten", "2.0"))
+    verdict = evaluate(deployment(), cat, OPEN)["karten"]
+    assert verdict.adoptable == ("2.0", "1.0", "nightly")  # no version sorts last
