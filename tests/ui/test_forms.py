@@ -7,7 +7,8 @@ import re
 
 from sqlalchemy import func, select
 
-from registry.models import Deployment
+from registry.models import ApiToken, Deployment
+from registry.services.tokens import hash_token, revoke_token
 from tests.ui.conftest import csrf_from, deployment_id, login
 
 GOOD = {
@@ -159,3 +160,18 @@ def _form_values(html: str) -> dict[str, str]:
     for name, value in re.findall(r'name="(visibility|channel)" value="([a-z]+)" checked', html):
         values[name] = value
     return values
+
+
+def test_revoked_token_logs_the_visitor_out_instead_of_failing(client, demo, token_for) -> None:
+    kiel = deployment_id(demo, "Kiel (Demo)")
+    secret = token_for("deployment", deployment=kiel)
+    login(client, secret)
+    html = client.get("/").get_data(as_text=True)
+    assert f'href="/deployments/{kiel}">Meine Installation' in html
+    token = demo.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    revoke_token(demo, token.id)
+    demo.commit()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Anmelden" in response.get_data(as_text=True)
+    assert client.get(f"/deployments/{kiel}/edit").status_code == 302  # asked to log in again

@@ -6,9 +6,11 @@ Forms POST with a CSRF token (checked for every POST of this blueprint).
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request, session
 from sqlalchemy import text
 
+from registry.errors import Unauthorized
+from registry.web.auth import SESSION_KEY, current_principal
 from registry.web.common import get_session
 from registry.web.csrf import csrf_token, validate_csrf
 from registry.web.i18n import init_i18n
@@ -47,6 +49,27 @@ for rule, view, methods in ROUTES:
 def _check_csrf() -> None:
     if request.method == "POST":
         validate_csrf()
+
+
+@ui.before_request
+def _forget_revoked_login() -> None:
+    # A token revoked after login would turn every page into a 401; the pages forget it
+    # instead and show the visitor as logged out.
+    if session.get(SESSION_KEY) and "Authorization" not in request.headers:
+        try:
+            current_principal()
+        except Unauthorized:
+            session.pop(SESSION_KEY, None)
+
+
+@ui.app_context_processor
+def _principal() -> dict[str, object]:
+    if not session.get(SESSION_KEY):
+        return {"principal": None}
+    try:
+        return {"principal": current_principal()}
+    except Unauthorized:
+        return {"principal": None}
 
 
 @ui.record_once
