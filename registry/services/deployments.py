@@ -11,9 +11,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from registry.db import utcnow
 from registry.errors import InvalidInput, NotFound
 from registry.metadata.deployment import deployment_from_document
 from registry.metadata.loader import Document
@@ -142,12 +143,19 @@ def update_deployment(
 
 
 def delete_deployment(session: Session, deployment_id: int) -> None:
-    """Remove a deployment (its tokens stop matching anything)."""
+    """Remove a deployment and revoke the tokens bound to it."""
     deployment = session.get(Deployment, deployment_id)
     if deployment is None:
         raise NotFound(f"no deployment {deployment_id}", [{"field": "id", "value": deployment_id}])
     data = _event_data(deployment, [])
     session.delete(deployment)
+    # SQLite may give a deleted row's id to the next deployment: its old tokens must not
+    # become tokens of a stranger's deployment.
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.deployment_id == deployment_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
     session.flush()
     record_event(session, REMOVED, deployment=deployment_id, data=data)
     bump(session, "deployments")

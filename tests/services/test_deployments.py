@@ -147,3 +147,14 @@ def test_unbound_deployment_token_is_bound_to_what_it_creates(session):
     principal = Principal(token.id, "deployment")
     created = service.create_deployment(session, MUSTERHAUSEN, principal)
     assert session.get(ApiToken, token.id).deployment_id == created.id
+
+
+def test_delete_revokes_the_deployments_tokens(session):
+    created = service.create_deployment(session, MUSTERHAUSEN)
+    token, _secret = create_token(session, "deployment", deployment=created.id)
+    other = service.create_deployment(session, dict(MUSTERHAUSEN, name="Other"))
+    kept, _ = create_token(session, "deployment", deployment=other.id)
+    service.delete_deployment(session, created.id)
+    session.expire_all()
+    assert session.get(ApiToken, token.id).revoked_at is not None
+    assert session.get(ApiToken, kept.id).revoked_at is None

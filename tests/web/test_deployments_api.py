@@ -274,3 +274,11 @@ def test_too_large_body_is_413_and_stores_nothing(client, admin, session):
     assert response.status_code == 413
     assert response.get_json()["error"]["code"]
     assert _count(session, Deployment) == before
+
+
+def test_token_of_a_deleted_deployment_is_refused(client, stored, admin):
+    url = f"/api/v1/deployments/{stored['public']}"
+    assert client.delete(url, headers=stored["public_token"]).status_code == 204
+    created = client.post("/api/v1/deployments", json=DOCUMENT, headers=admin).get_json()
+    again = f"/api/v1/deployments/{created['id']}"
+    assert client.put(again, json=DOCUMENT, headers=stored["public_token"]).status_code == 401
