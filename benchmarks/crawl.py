@@ -66,7 +66,7 @@ def first_crawl_budget(snapshot: RepositorySnapshot, known: KnownState) -> int:
         new_files.add(head_file.blob_sha)
     per_page = 100
     extra_pages = max(0, -(-len(snapshot.tags) // per_page) - 1)
-    extra_pages += max(0, -(-len(snapshot.releases) // per_page) - 1)
+    extra_pages += max(0, -(-len(snapshot.listed_releases) // per_page) - 1)
     return 4 + 2 * len(snapshot.new_tag_facts) + len(new_files) + extra_pages
 
 

@@ -128,13 +128,14 @@ class TagRef:
 
 @dataclass(frozen=True)
 class ReleaseInfo:
-    """A published (non-draft) release: its tag, title, notes and prerelease flag."""
+    """A release as listed: its tag, title, notes, prerelease and draft flags."""
 
     tag: str
     title: str | None
     notes: str | None
     prerelease: bool
     published_at: datetime | None = None
+    draft: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return the release as JSON-ready data."""
@@ -144,6 +145,7 @@ class ReleaseInfo:
             "notes": self.notes,
             "prerelease": self.prerelease,
             "published_at": _iso(self.published_at),
+            "draft": self.draft,
         }
 
     @classmethod
@@ -155,6 +157,7 @@ class ReleaseInfo:
             notes=data.get("notes"),
             prerelease=bool(data["prerelease"]),
             published_at=_dt(data.get("published_at")),
+            draft=bool(data.get("draft", False)),
         )
 
 
@@ -366,8 +369,9 @@ class CrawlStats:
 class RepositorySnapshot:
     """The current picture of one repository, and what to remember for the next crawl.
 
-    ``tags`` and ``releases`` are always complete (taken from ``KnownState`` where the forge
-    answered 304); the ``*_changed`` flags say whether they differ from what was passed in.
+    ``tags`` and ``listed_releases`` are always complete (taken from ``KnownState`` where the
+    forge answered 304); ``releases`` are the published ones (drafts are no releases yet).
+    The ``*_changed`` flags say whether the lists differ from what was passed in.
     ``tag_facts`` covers every tag of interest by commit SHA; ``new_tag_facts`` names the commit
     SHAs fetched in this crawl.
     """
@@ -375,7 +379,7 @@ class RepositorySnapshot:
     requested_name: str
     repository: RepositoryInfo
     tags: tuple[TagRef, ...]
-    releases: tuple[ReleaseInfo, ...]
+    listed_releases: tuple[ReleaseInfo, ...]
     tag_facts: Mapping[str, TagFacts]
     etags: Mapping[str, str]
     stats: CrawlStats
@@ -406,6 +410,11 @@ class RepositorySnapshot:
         """The facts of the commit ``tag`` points to, if that tag was of interest."""
         return self.tag_facts.get(tag.sha)
 
+    @property
+    def releases(self) -> tuple[ReleaseInfo, ...]:
+        """The published releases (drafts left out)."""
+        return tuple(r for r in self.listed_releases if not r.draft)
+
     def release_for(self, tag_name: str) -> ReleaseInfo | None:
         """The published release made from ``tag_name``, if any."""
         return next((r for r in self.releases if r.tag == tag_name), None)
@@ -416,7 +425,7 @@ class RepositorySnapshot:
             etags=dict(self.etags),
             repository=self.repository,
             tags=self.tags,
-            releases=self.releases,
+            releases=self.listed_releases,
             tag_facts=dict(self.tag_facts),
             files=dict(files or {}),
             head=self.head,

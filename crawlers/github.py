@@ -385,7 +385,7 @@ class _Crawl:
             requested_name=full_name,
             repository=repository,
             tags=tags,
-            releases=releases,
+            listed_releases=releases,
             tag_facts=facts,
             etags=self.etags,
             stats=self.client.stats(),
@@ -433,7 +433,12 @@ class _Crawl:
         return tags, tags != self.known.tags
 
     def releases(self, name: str) -> tuple[tuple[ReleaseInfo, ...], bool]:
-        releases = self.paged(f"/repos/{name}/releases", self.known.releases, _release_info)
+        # GitHub lists releases newest first, so a new one always changes the first page; an
+        # unchanged first page stands for the whole list (edits beyond the newest 100 releases
+        # wait for the next change on the first page).
+        releases = self.paged(
+            f"/repos/{name}/releases", self.known.releases, _release_info, newest_first=True
+        )
         return releases, releases != self.known.releases
 
     def paged(
@@ -441,11 +446,14 @@ class _Crawl:
         path: str,
         cached: tuple[T, ...] | None,
         parse: Callable[[Any], T | None],
+        *,
+        newest_first: bool = False,
     ) -> tuple[T, ...]:
         """Every item of a paginated list, each page asked conditionally.
 
-        A page answered 304 is taken from ``cached`` (same ``per_page``, same order); pages are
-        addressed by number so their ETag keys stay stable between crawls.
+        A page answered 304 is taken from ``cached`` (same ``per_page``, same order, one item
+        per listed entry); pages are addressed by number so their ETag keys stay stable
+        between crawls. ``newest_first``: an unchanged first page means an unchanged list.
         """
         per_page = self.settings.per_page
         items: list[T] = []
@@ -456,6 +464,8 @@ class _Crawl:
             cached_page = cached[start : start + per_page] if cached is not None else None
             response = self.client.get(url, etag=self._etag_for(url, cached_page))
             if response.not_modified and cached is not None:
+                if newest_first and page == 1:
+                    return cached
                 items.extend(cast(tuple[T, ...], cached_page))
                 more = len(cached) > start + per_page
             else:
@@ -648,8 +658,9 @@ def _tag_ref(entry: Any) -> TagRef | None:
 
 
 def _release_info(entry: Any) -> ReleaseInfo | None:
-    # Drafts are not published: they are no release of the module (yet).
-    if not isinstance(entry, dict) or entry.get("draft"):
+    # Drafts are kept in the listing (so cached pages line up) and left out of
+    # RepositorySnapshot.releases: they are no release of the module (yet).
+    if not isinstance(entry, dict):
         return None
     return ReleaseInfo(
         tag=str(entry["tag_name"]),
@@ -657,6 +668,7 @@ def _release_info(entry: Any) -> ReleaseInfo | None:
         notes=entry.get("body") or None,
         prerelease=bool(entry.get("prerelease")),
         published_at=_parse_time(entry.get("published_at")),
+        draft=bool(entry.get("draft")),
     )
 
 

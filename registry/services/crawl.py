@@ -351,7 +351,7 @@ def _remember(state: CrawlState, snapshot: RepositorySnapshot, now: datetime) ->
     state.known = {
         "repository": snapshot.repository.to_dict(),
         "tags": [t.to_dict() for t in snapshot.tags],
-        "releases": [r.to_dict() for r in snapshot.releases],
+        "releases": [r.to_dict() for r in snapshot.listed_releases],
         "head": snapshot.head.to_dict() if snapshot.head else None,
     }
     _store_tag_facts(state, (snapshot.tag_facts[sha] for sha in snapshot.new_tag_facts), now)

@@ -136,3 +136,22 @@ def test_unidentified_license_is_unknown_not_noassertion(
     assert facts.license is not None
     assert facts.license.path == "LICENSE.txt"
     assert facts.license_spdx is None
+
+
+def test_many_releases_cost_two_requests_when_unchanged(
+    github_standin: GitHubStandIn, crawler: GitHubCrawler
+) -> None:
+    github_standin.add_repo(generated_repo("example/huge", repo_id=9008, tags=230))
+    first = crawler.crawl("example/huge")
+    assert len(first.listed_releases) == 231  # with the draft, listed first
+    assert len(first.releases) == 230
+    again = crawler.crawl("example/huge", first.known_state())
+    assert (again.stats.requests, again.stats.not_modified) == (2, 2)
+    assert again.releases == first.releases
+    github_standin.add_release("example/huge", Release(tag="v1.23.0", name="new"))
+    third = crawler.crawl("example/huge", again.known_state())
+    assert third.releases_changed
+    assert len(third.releases) == 231
+    assert third.release_for("v1.23.0") is not None
+    # the first page changed: all three release pages are asked again (conditionally)
+    assert third.stats.requests == 1 + 3
