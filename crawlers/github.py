@@ -577,7 +577,9 @@ class _Crawl:
     def blob_text(self, name: str, blob_sha: str) -> str:
         url = f"/repos/{name}/git/blobs/{blob_sha}"
         data = self.client.get(url).data
-        content = data.get("content", "") if isinstance(data, dict) else ""
+        if not isinstance(data, dict):
+            raise UnexpectedResponse(f"{url} answered no blob", repository=name, url=url)
+        content = str(data.get("content") or "")
         try:
             raw = (
                 base64.b64decode(content) if data.get("encoding") == "base64" else content.encode()

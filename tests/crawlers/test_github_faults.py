@@ -222,3 +222,11 @@ def test_unexpected_status(github_standin: GitHubStandIn, patient: GitHubCrawler
         patient.crawl(APP)
     assert raised.value.status == 422
     assert raised.value.to_dict()["code"] == "unexpected-response"
+
+
+def test_malformed_blob(github_standin: GitHubStandIn, patient: GitHubCrawler) -> None:
+    plugin = "standin-plugins/plugin-news"
+    github_standin.fail(plugin, 200, path="/git/blobs/", body=["not", "a", "blob"])
+    with pytest.raises(UnexpectedResponse) as raised:
+        patient.crawl(plugin)
+    assert "/git/blobs/" in (raised.value.url or "")
