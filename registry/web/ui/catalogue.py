@@ -3,12 +3,14 @@ sorting."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import render_template, request
+from sqlalchemy.orm import Session
 
-from registry.models import Module, Release
+from registry.models import Deployment, Module, Release
 from registry.services import catalog
 from registry.web.auth import current_principal
 from registry.web.common import get_session
@@ -17,6 +19,7 @@ from registry.web.ui import queries, verdicts
 
 STATUSES = ("concept", "development", "beta", "stable", "deprecated")
 SORTS = ("name", "newest", "adoption")
+MAX_MODULES = 2000  # the whole catalogue fits on one page (DESIGN §7 plans for 300 modules)
 
 
 @dataclass(frozen=True)
@@ -33,27 +36,11 @@ def index() -> str:
     args = request.args
     sort = args.get("sort", "name")
     sort = sort if sort in SORTS else "name"
-    page = catalog.list_modules(
-        session,
-        q=args.get("q", ""),
-        topic=args.get("topic") or None,
-        status=args.get("status") or None,
-        limit=1000,
-    )
-    counts = queries.adoption_counts(session)
-    modules = [m for m in page.items if not args.get("license") or m.license == args["license"]]
     deployments = queries.visible_deployments(session, current_principal())
     chosen = queries.chosen_deployment(deployments, args.get("deployment"))
-    adoptable = verdicts.newest_adoptable(session, chosen) if chosen is not None else None
-    rows = [
-        Row(m, catalog.newest_release(m), counts[m.slug], (adoptable or {}).get(m.slug))
-        for m in modules
-    ]
-    if adoptable is not None:
-        rows = [row for row in rows if row.adoptable]
     return render_template(
         "ui/index.html",
-        rows=_sorted(rows, sort),
+        rows=_sorted(_rows(session, args, chosen), sort),
         topics=catalog.topics(session),
         licenses=queries.licenses(session),
         statuses=STATUSES,
@@ -62,6 +49,26 @@ def index() -> str:
         sort=sort,
         args=args,
     )
+
+
+def _rows(session: Session, args: Mapping[str, str], chosen: Deployment | None) -> list[Row]:
+    """The modules matching the filters; with a chosen deployment only what it can adopt."""
+    page = catalog.list_modules(
+        session,
+        q=args.get("q", ""),
+        topic=args.get("topic") or None,
+        status=args.get("status") or None,
+        limit=MAX_MODULES,
+    )
+    wanted_license = args.get("license")
+    counts = queries.adoption_counts(session)
+    adoptable = verdicts.newest_adoptable(session, chosen) if chosen is not None else {}
+    return [
+        Row(m, catalog.newest_release(m), counts[m.slug], adoptable.get(m.slug))
+        for m in page.items
+        if (not wanted_license or m.license == wanted_license)
+        and (chosen is None or m.slug in adoptable)
+    ]
 
 
 def _sorted(rows: list[Row], sort: str) -> list[Row]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, request
+from sqlalchemy.orm import Session
 
 from registry.models import Release
 from registry.serialize import sorted_releases
@@ -16,19 +19,12 @@ SHOWN_RELEASES = 12
 
 
 def module_page(slug: str) -> str:
-    """GET /modules/<slug>."""
+    """GET /modules/<slug> (``?releases=all``, ``?deployment=<id>`` answers for a deployment)."""
     session = get_session()
     module = catalog.get_module(session, slug)
     releases = sorted_releases(module.releases)
     show_all = request.args.get("releases") == "all"
     shown = releases if show_all else releases[:SHOWN_RELEASES]
-    badge_url = f"{request.url_root.rstrip('/')}/badges/{slug}.svg"
-    deployments = queries.visible_deployments(session, current_principal())
-    chosen = queries.chosen_deployment(deployments, request.args.get("deployment"))
-    answer = None
-    if chosen is not None:
-        answers = verdicts.for_deployment(session, chosen)
-        answer = next((a for a in answers if a["module"] == slug), None)
     return render_template(
         "ui/module.html",
         module=module,
@@ -41,14 +37,27 @@ def module_page(slug: str) -> str:
         problems=[(r, p) for r in releases for p in (r.problems or [])],
         adopters=queries.adopters(session, slug),
         crawl=queries.crawl_state(session, module.repository),
-        badge_url=badge_url,
-        deployments=deployments,
-        chosen=chosen,
-        answer=answer,
-        installed=queries.installed_modules(chosen) if chosen is not None else {},
+        badge_url=f"{request.url_root.rstrip('/')}/badges/{slug}.svg",
         modules={slug: module},
         names=queries.display_names(session),
+        **_for_deployment(session, slug),
     )
+
+
+def _for_deployment(session: Session, slug: str) -> dict[str, Any]:
+    """The deployments to choose from and, for the chosen one, this module's verdict."""
+    deployments = queries.visible_deployments(session, current_principal())
+    chosen = queries.chosen_deployment(deployments, request.args.get("deployment"))
+    answer = None
+    if chosen is not None:
+        answers = verdicts.for_deployment(session, chosen)
+        answer = next((a for a in answers if a["module"] == slug), None)
+    return {
+        "deployments": deployments,
+        "chosen": chosen,
+        "answer": answer,
+        "installed": queries.installed_modules(chosen) if chosen is not None else {},
+    }
 
 
 def _license_differs(release: Release) -> bool:
