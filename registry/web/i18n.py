@@ -127,6 +127,9 @@ def init_i18n(app: Flask) -> None:
 
 def _remember_language(response: Response) -> Response:
     wanted = request.args.get("lang")
+    # Only pages remember the language: JSON answers stay cacheable and cookie-free.
+    if response.mimetype != "text/html":
+        return response
     if wanted in LANGUAGES and wanted != request.cookies.get(COOKIE):
         response.set_cookie(COOKIE, wanted, max_age=_COOKIE_MAX_AGE, samesite="Lax")
     return response

@@ -163,3 +163,9 @@ def test_activity_timeline_pages_back_in_time(client, demo) -> None:
     later_times = re.findall(r'<time datetime="([^"]+)"', second)
     assert len(times) == 40 and later_times
     assert max(later_times) <= min(times)
+
+
+def test_language_parameter_sets_no_cookie_on_json_answers(client, demo) -> None:
+    response = client.get("/api/v1/modules?lang=en")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
