@@ -2,6 +2,26 @@
 
 Only the standard library, ``packaging``, ``resolvelib`` and ``license_expression`` are imported
 here: no I/O, no clock, no web or database code.  Frozen dataclasses in, frozen dataclasses out.
+
+Reading order (each module is written as the specification of its part of DESIGN §4):
+
+- ``ranges``: ``parse_range`` (PEP 440 and npm forms) -> ``Range``; ``parse_version``.
+- ``versions``: ``parse_tag`` -> ``TagVersion`` | ``SkippedTag``; ``version_key``.
+- ``model``: inputs (``Release``, ``ComponentRequirement``, ``ModuleRequirement``,
+  ``ComponentState``, ``DeploymentState.build(...)``, ``Policy``, ``Catalog``) and outputs
+  (``Verdict``, ``Blocked``, ``Reason``, ``UpgradePlan``, ``PlanStep``,
+  ``ComponentUpgradeReport``), each output with ``to_dict()`` (DESIGN §5 JSON).
+- ``rules``: rules 1-3 for one release (``release_reasons``); ``licenses``: rule 3.
+- ``resolver``: rule 4 with resolvelib; ``plan``: upgrade plans; ``explain``: sentences.
+- ``verdict``: ``evaluate``, ``evaluate_many``, ``Evaluator`` (keep one per catalog version:
+  it shares work between deployments), ``affected_modules`` (incremental recompute).
+- ``upgrades``: ``plan_component_upgrade`` (what-if for one component).
+
+Typical use::
+
+    evaluator = Evaluator(catalog, policy)
+    verdicts = evaluator.evaluate(DeploymentState.build(components, modules, channel, licenses))
+    payload = [v.to_dict() for v in verdicts.values()]
 """
 
 from registry.compat.explain import describe_range, explain
