@@ -100,6 +100,9 @@ def test_what_if_app_upgrade_lists_what_happens_to_installed_modules(client, dem
     # In-app modules follow the app: each one Kiel runs needs its 4.3.0 release.
     assert report.count("aus 4.1.3 wird 4.3.0") == 5
     assert "/modules/nachrichten" in report
+    # ... and are not repeated among the modules that would get another version.
+    newer = html.split('id="newer"', 1)[1].split("</section>", 1)[0]
+    assert "/modules/nachrichten" not in newer and "/modules/wetter" in newer
 
 
 def test_a_withdrawn_release_a_deployment_runs_is_flagged(client, demo) -> None:

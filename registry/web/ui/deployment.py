@@ -74,15 +74,18 @@ def what_if(deployment_id: int) -> ResponseReturnValue:
         return render_template("ui/what_if.html", problems=error.details, **page), 400
     before = verdicts.for_deployment(session, deployment)
     after = verdicts.for_document(session, document)
+    upgrades = [
+        verdicts.component_upgrade(session, deployment, name, version)
+        for name, version in changed_versions(deployment.document or {}, document)
+    ]
+    changes = compare(before, after)
+    # Modules the deployment runs are described by the upgrade report; listing them again
+    # under "another version" would say the same thing twice.
+    if upgrades:
+        installed = queries.installed_modules(deployment)
+        changes["newer"] = [pair for pair in changes["newer"] if pair[1]["module"] not in installed]
     return render_template(
-        "ui/what_if.html",
-        changes=compare(before, after),
-        upgrades=[
-            verdicts.component_upgrade(session, deployment, name, version)
-            for name, version in changed_versions(deployment.document or {}, document)
-        ],
-        problems=[],
-        **page,
+        "ui/what_if.html", changes=changes, upgrades=upgrades, problems=[], **page
     )
 
 
