@@ -3,6 +3,10 @@
 Message ids are English; ``translations/de.po`` holds the German text (read once with Babel, no
 compiled catalog needed). The language comes from ``?lang=`` (remembered in a cookie), then the
 cookie, else German: the registry serves German public bodies first.
+
+A new UI text is written in English as ``_("...")`` (templates and ``registry/web/ui``) and its
+German text added to ``translations/de.po``; ``tests/ui/test_i18n.py`` names every message that
+lacks one (and every stale entry). ``pybabel extract -F`` is not needed: the test extracts.
 """
 
 from __future__ import annotations
