@@ -38,6 +38,7 @@ from registry.compat.model import (
     Policy,
     Reason,
     Release,
+    UpgradePlan,
     Verdict,
 )
 from registry.compat.plan import plan_release
@@ -152,6 +153,15 @@ class _Compiled:
         )
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """Rules 1-3 for one release in one environment."""
+
+    reasons: tuple[Reason, ...]
+    blocked: Blocked | None
+    key: tuple[int, ...]
+
+
 @dataclass
 class _Env:
     """The part of a deployment that rules 1-3 read, with per-environment caches."""
@@ -163,7 +173,7 @@ class _Env:
     allowed_token: int = 0
     parts: dict[str, tuple[object, ...]] = field(default_factory=dict)  # per module
     stable: bool = True
-    base: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per signature
+    outcomes: dict[int, _Outcome] = field(default_factory=dict)  # per compiled release
     requirements: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per token
     licenses: dict[str | None, tuple[Reason, ...]] = field(default_factory=dict)
     candidate_tokens: dict[tuple[str, str | None], int] = field(default_factory=dict)
@@ -195,6 +205,8 @@ class Evaluator:
         self._requirement_cache: dict[tuple[int, int], tuple[Reason, ...]] = {}
         self._license_cache: dict[tuple[str | None, int], tuple[Reason, ...]] = {}
         self._dependency_cache: dict[tuple[object, ...], tuple[Reason, ...]] = {}
+        self._outcomes: dict[tuple[int, ...], _Outcome] = {}
+        self._plans: dict[tuple[object, ...], UpgradePlan] = {}
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
@@ -365,12 +377,14 @@ class Evaluator:
         blocked: list[Blocked] = []
         newest: Release | None = None
         newest_reasons: tuple[Reason, ...] = ()
+        newest_outcome: _Outcome | None = None
         on_stable = env.deployment.channel == "stable"
         for compiled in index.compiled:
             release = compiled.release
-            reasons = self._compiled_base(env, compiled)
-            if reasons:
-                blocked.append(Blocked(release.version, reasons))
+            outcome = self._outcome(env, compiled)
+            reasons = outcome.reasons
+            if outcome.blocked is not None:
+                blocked.append(outcome.blocked)
             elif release.depends_on:
                 reasons = self._dependency_reasons(env, compiled, installed, allow_upgrades)
                 if reasons:
@@ -381,13 +395,10 @@ class Evaluator:
                 adoptable.append(release.version)
             offered = compiled.offered_on_stable if on_stable else compiled.offered_on_prerelease
             if newest is None and offered:
-                newest, newest_reasons = release, reasons
+                newest, newest_reasons, newest_outcome = release, reasons, outcome
         plan = None
         if newest is not None and newest_reasons:
-            deployment = replace(env.deployment, modules=tuple(sorted(installed.items())))
-            plan = plan_release(
-                newest, newest_reasons, deployment, self.catalog, self.resolve_for_plan
-            )
+            plan = self._plan(env, newest, newest_reasons, newest_outcome, installed)
         return Verdict(
             module=index.slug,
             adoptable=tuple(adoptable),
@@ -395,6 +406,28 @@ class Evaluator:
             blocked=tuple(blocked),
             upgrade_plan=plan,
         )
+
+    def _plan(
+        self,
+        env: _Env,
+        release: Release,
+        reasons: tuple[Reason, ...],
+        outcome: _Outcome | None,
+        installed: Mapping[str, str],
+    ) -> UpgradePlan:
+        """The upgrade plan for ``release``; shared between environments when the release
+        has no dependencies and its outcome of rules 1-3 is the same."""
+        key = None
+        if not release.depends_on and outcome is not None:
+            key = (outcome.key, env.stable)
+            found = self._plans.get(key)
+            if found is not None:
+                return found
+        deployment = replace(env.deployment, modules=tuple(sorted(installed.items())))
+        plan = plan_release(release, reasons, deployment, self.catalog, self.resolve_for_plan)
+        if key is not None:
+            self._plans[key] = plan
+        return plan
 
     def _base(self, env: _Env, release: Release) -> tuple[Reason, ...]:
         """Rules 1-3 for any release (catalog releases take the fast, cached path)."""
@@ -404,27 +437,40 @@ class Evaluator:
         return self._compiled_base(env, compiled)
 
     def _compiled_base(self, env: _Env, compiled: _Compiled) -> tuple[Reason, ...]:
-        """Rules 1-3, cached per environment by release signature, requirement and license
-        (the same requirement text recurs in many releases and modules)."""
-        found = env.base.get(compiled.signature)
+        """Rules 1-3 for a catalog release."""
+        return self._outcome(env, compiled).reasons
+
+    def _outcome(self, env: _Env, compiled: _Compiled) -> _Outcome:
+        """Rules 1-3 for a catalog release, with its ``Blocked`` entry.
+
+        The reasons are the concatenation of cached parts (state, one per requirement,
+        license).  Each part object stands for one (requirement, component state) or (license,
+        allowed set), so the identities of the parts identify the outcome: environments that
+        differ only in what this release does not read share it.
+        """
+        found = env.outcomes.get(id(compiled))
         if found is not None:
             return found
-        reasons = compiled.on_stable if env.stable else compiled.on_prerelease
-        requirement_parts = env.requirements
+        state = compiled.on_stable if env.stable else compiled.on_prerelease
+        parts = [state]
         for token, requirement in compiled.requirements:
-            part = requirement_parts.get(token)
+            part = env.requirements.get(token)
             if part is None:
-                part = requirement_parts[token] = self._requirement_part(env, token, requirement)
-            if part:
-                reasons += part
+                part = env.requirements[token] = self._requirement_part(env, token, requirement)
+            parts.append(part)
         license_ = compiled.release.license
         part = env.licenses.get(license_)
         if part is None:
             part = env.licenses[license_] = self._license_part(env, license_)
-        if part:
-            reasons += part
-        env.base[compiled.signature] = reasons
-        return reasons
+        parts.append(part)
+        key = (id(compiled), *map(id, parts))
+        found = self._outcomes.get(key)
+        if found is None:
+            reasons = tuple(reason for part in parts for reason in part)
+            blocked = Blocked(compiled.release.version, reasons) if reasons else None
+            found = self._outcomes[key] = _Outcome(reasons, blocked, key)
+        env.outcomes[id(compiled)] = found
+        return found
 
     def _requirement_part(
         self, env: _Env, token: int, requirement: ComponentRequirement
