@@ -106,21 +106,43 @@ def wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float = 
     raise SystemExit("server did not come up")
 
 
-def _client(args: tuple[int, str, dict[str, str], float, int, int]) -> tuple[list[float], int]:
-    """One client process: ``threads`` threads requesting ``path`` until ``seconds`` pass."""
-    port, path, headers, seconds, threads, expected = args
+def raw_get(port: int, request: bytes) -> int:
+    """Send a prepared request on a new connection, read to the end, return the status.
+
+    Cheaper than http.client, so the clients, which share the CPUs with the server, cost less.
+    """
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    head = b"".join(chunks[:1])
+    return int(head[9:12]) if head.startswith(b"HTTP/1.") else 0
+
+
+def _client(
+    args: tuple[int, str, dict[str, str], float, float, int, int],
+) -> tuple[list[float], int, float, float]:
+    """One client process: ``threads`` threads requesting ``path`` between two wall-clock times
+    (the same for every process, so they all load the server at once)."""
+    port, path, headers, start_at, stop_at, threads, expected = args
+    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode()
     latencies: list[float] = []
     errors = [0]
+    window = [float("inf"), 0.0]
     lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
 
     def loop() -> None:
         mine: list[float] = []
         bad = 0
-        while time.monotonic() < stop_at:
+        time.sleep(max(0.0, start_at - time.time()))
+        first = time.time()
+        while time.time() < stop_at:
             started = time.perf_counter()
             try:
-                status, _body, _headers = get(port, path, headers)
+                status = raw_get(port, request)
             except OSError:
                 status = 0
             mine.append(time.perf_counter() - started)
@@ -128,38 +150,51 @@ def _client(args: tuple[int, str, dict[str, str], float, int, int]) -> tuple[lis
         with lock:
             latencies.extend(mine)
             errors[0] += bad
+            window[0] = min(window[0], first)
+            window[1] = max(window[1], time.time())
 
     workers = [threading.Thread(target=loop) for _ in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    return latencies, errors[0]
+    return latencies, errors[0], window[0], window[1]
 
 
-def measure(
-    port: int,
-    path: str,
-    *,
-    headers: dict[str, str] | None,
-    expected: int,
-    clients: int,
-    seconds: float,
-) -> dict[str, float]:
-    processes = max(1, min(clients, os.cpu_count() or 1))
-    threads = max(1, clients // processes)
-    job = (port, path, headers or {}, seconds, threads, expected)
-    started = time.perf_counter()
-    with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        results = pool.map(_client, [job] * processes)
-    elapsed = time.perf_counter() - started
-    latencies = sorted(x for result in results for x in result[0])
-    errors = sum(result[1] for result in results)
+class Load:
+    """Client processes (spawned once) that run one scenario at a time."""
+
+    def __init__(self, port: int, clients: int) -> None:
+        self.port = port
+        self.processes = max(1, min(clients, os.cpu_count() or 1))
+        self.threads = max(1, clients // self.processes)
+        self.pool = multiprocessing.get_context("spawn").Pool(self.processes)
+        # Spawning imports this module in every process: do it before anything is measured.
+        self.run("/healthz", None, 200, 0.5)
+
+    def run(
+        self, path: str, headers: dict[str, str] | None, expected: int, seconds: float
+    ) -> tuple[list[float], int, float]:
+        """Latencies, errors and the measured window in seconds."""
+        start_at = time.time() + 0.3  # every process starts together
+        job = (self.port, path, headers or {}, start_at, start_at + seconds, self.threads, expected)
+        results = self.pool.map(_client, [job] * self.processes)
+        latencies = [x for result in results for x in result[0]]
+        window = max(r[3] for r in results) - min(r[2] for r in results)
+        return latencies, sum(result[1] for result in results), window
+
+    def close(self) -> None:
+        self.pool.close()
+        self.pool.join()
+
+
+def summary(latencies: list[float], errors: int, window: float) -> dict[str, float]:
+    ordered = sorted(latencies)
     return {
-        "requests": len(latencies),
-        "rps": len(latencies) / min(elapsed, seconds + 0.5),
-        "p50_ms": 1000 * statistics.median(latencies),
-        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "requests": len(ordered),
+        "rps": len(ordered) / window,
+        "p50_ms": 1000 * statistics.median(ordered),
+        "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
         "errors": errors,
     }
 
@@ -168,7 +203,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
-    parser.add_argument("--seconds", type=float, default=5.0, help="duration of each scenario")
+    parser.add_argument("--seconds", type=float, default=6.0, help="time per route in all")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per route")
     parser.add_argument(
         "--serve", nargs=3, metavar=("DB", "STATIC", "PORT"), help=argparse.SUPPRESS
     )
@@ -238,22 +274,29 @@ def report(port: int, static_dir: Path, options: argparse.Namespace) -> None:
             )
     print(
         f"gunicorn sync workers: {options.workers}, clients: {options.clients}, "
-        f"{options.seconds:.0f} s per route, CPUs: {os.cpu_count()}"
+        f"{options.seconds:.0f} s per route in {options.rounds} rounds, CPUs: {os.cpu_count()}"
     )
     print(f"feed body: {len(feed)} bytes; compatibility body: {len(compat)} bytes")
     print(f"{'route':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7}")
+    # Rounds interleave the routes so that changes of machine load hit all of them alike.
+    collected: dict[str, tuple[list[float], int, float]] = {
+        name: ([], 0, 0.0) for name, *_ in scenarios
+    }
+    load = Load(port, options.clients)
+    try:
+        for _round in range(options.rounds):
+            for name, path, extra, expected in scenarios:
+                get(port, path, extra)  # warm the cache path
+                latencies, errors, window = load.run(
+                    path, extra, expected, options.seconds / options.rounds
+                )
+                before = collected[name]
+                collected[name] = (before[0] + latencies, before[1] + errors, before[2] + window)
+    finally:
+        load.close()
     results = {}
-    for name, path, extra, expected in scenarios:
-        get(port, path, extra)  # warm every worker's cache path once
-        row = measure(
-            port,
-            path,
-            headers=extra,
-            expected=expected,
-            clients=options.clients,
-            seconds=options.seconds,
-        )
-        results[name] = row
+    for name, (latencies, errors, window) in collected.items():
+        row = results[name] = summary(latencies, errors, window)
         figures = f"{row['rps']:8.0f} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f}"
         print(f"{name:34} {figures} {row['requests']:9d} {row['errors']:7d}")
     ratio = results["feed.json (cached)"]["rps"] / results["static file (same bytes)"]["rps"]
