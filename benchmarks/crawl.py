@@ -20,6 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+# Run as a script, benchmarks/ comes first on sys.path, where a sibling script could shadow a
+# standard module (benchmarks/http.py would shadow http); import from the repository root.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
