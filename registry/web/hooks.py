@@ -81,15 +81,28 @@ def parse_payload(body: bytes, mimetype: str) -> dict[str, Any]:
 
 
 def repository_names(event: str, payload: dict[str, Any]) -> list[str]:
-    """Full names (owner/name) the delivery is about; a rename adds the old name."""
+    """Full names (owner/name) the delivery is about; a rename or transfer adds the old one."""
     repository = payload.get("repository")
     if not isinstance(repository, dict) or not isinstance(repository.get("full_name"), str):
         return []
     names = [repository["full_name"]]
-    if event == "repository" and payload.get("action") == "renamed":
-        old = (((payload.get("changes") or {}).get("repository") or {}).get("name") or {}).get(
-            "from"
-        )
-        if isinstance(old, str) and "/" in names[0]:
-            names.append(f"{names[0].split('/')[0]}/{old}")
+    if event != "repository" or "/" not in names[0]:
+        return names
+    owner, name = names[0].split("/", 1)
+    changes = payload.get("changes") or {}
+    if payload.get("action") == "renamed":
+        old_name = _dig(changes, "repository", "name", "from")
+        if isinstance(old_name, str):
+            names.append(f"{owner}/{old_name}")
+    if payload.get("action") == "transferred":
+        previous = _dig(changes, "owner", "from") or {}
+        old_owner = _dig(previous, "user", "login") or _dig(previous, "organization", "login")
+        if isinstance(old_owner, str):
+            names.append(f"{old_owner}/{name}")
     return names
+
+
+def _dig(data: Any, *keys: str) -> Any:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data

@@ -110,6 +110,17 @@ def test_repository_renamed_matches_the_old_name(client, session, known):
     assert queued(session) == [HUMHUB]
 
 
+@pytest.mark.parametrize("kind", ["user", "organization"])
+def test_repository_transferred_matches_the_old_owner(client, session, known, kind):
+    payload = {
+        "action": "transferred",
+        "changes": {"owner": {"from": {kind: {"login": "smart-village-solutions"}}}},
+        **repo("new-owner/smart-village-app-humhub-ext"),
+    }
+    assert deliver(client, "repository", payload).status_code == 202
+    assert queued(session) == [HUMHUB]
+
+
 @pytest.mark.parametrize("action", ["archived", "deleted"])
 def test_repository_archived_or_deleted_queues_a_crawl(client, session, known, action):
     deliver(client, "repository", {"action": action, **repo("smart-village-solutions/old-studio")})
