@@ -42,7 +42,7 @@ def dashboard(
         "dashboardVersion": DASHBOARD_VERSION,
         "counts": _counts(session, modules, deployments),
         "adoption": _adoption(modules, running, releases),
-        "atRisk": _at_risk(running, releases, blocked_codes),
+        "atRisk": _at_risk(running, releases, blocked_codes, len(deployments)),
         "crawlHealth": _crawl_health(session, now),
     }
 
@@ -144,6 +144,7 @@ def _at_risk(
     running: list[tuple[int, str, str]],
     releases: dict[tuple[str, str], Release],
     blocked: dict[tuple[int, str], list[str]],
+    deployments: int,
 ) -> dict[str, Any]:
     risky: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     reasons: dict[tuple[str, str, str], set[str]] = defaultdict(set)
@@ -157,6 +158,7 @@ def _at_risk(
     by_status: dict[str, set[int]] = defaultdict(set)
     for (_slug, _version, status), ids in risky.items():
         by_status[status].update(ids)
+    at_risk = len(set().union(*by_status.values())) if by_status else 0
     items = []
     for key, ids in sorted(risky.items()):
         item: dict[str, Any] = {"module": key[0], "version": key[1], "status": key[2]}
@@ -168,7 +170,8 @@ def _at_risk(
         "deploymentsOnYankedOrWithdrawn": len(by_status["yanked"] | by_status["withdrawn"]),
         "deploymentsOnInvalid": len(by_status["invalid"]),
         "deploymentsOnBlocked": len(by_status["blocked"]),
-        "deploymentsAtRisk": len(set().union(*by_status.values())) if by_status else 0,
+        "deploymentsAtRisk": at_risk,
+        "shareAtRisk": round(at_risk / deployments, 4) if deployments else 0.0,
         "items": items,
     }
 

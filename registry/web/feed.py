@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, current_app, request
 
 from registry.db import utcnow
@@ -32,7 +34,7 @@ def event_feed() -> Response:
     )
     args = {k: v for k, v in request.args.items() if k in {"since", "limit"}}
 
-    def build() -> dict:  # type: ignore[type-arg]
+    def build() -> dict[str, Any]:
         return feeds.event_feed(
             get_session(),
             query,
@@ -63,7 +65,7 @@ def deployment_feed(deployment_id: int) -> Response:
     # Not found for a private deployment the caller may not see (no existence leak).
     found = deployments_service.get_deployment(session, deployment_id, principal)
 
-    def build() -> dict:  # type: ignore[type-arg]
+    def build() -> dict[str, Any]:
         installed = dashboard_service.installed(found)
         state = compat.state_from_document(found.document)
         verdicts = compat_cache().verdicts(session, state, _known(session, installed))

@@ -365,6 +365,7 @@ DASHBOARD = obj(
                 "deploymentsOnInvalid",
                 "deploymentsOnBlocked",
                 "deploymentsAtRisk",
+                "shareAtRisk",
                 "items",
             ],
             {
@@ -375,6 +376,12 @@ DASHBOARD = obj(
                     "description": "running a version the compatibility rules block for them",
                 },
                 "deploymentsAtRisk": COUNT,
+                "shareAtRisk": {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 1,
+                    "description": "deploymentsAtRisk / counts.deployments",
+                },
                 "items": array(
                     obj(
                         ["module", "version", "status", "deployments"],

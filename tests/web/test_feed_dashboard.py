@@ -76,6 +76,7 @@ def test_yanked_and_invalid_versions_put_deployments_at_risk(client, demo, demo_
     assert risk["deploymentsOnYankedOrWithdrawn"] == len(on_chatbot)
     assert risk["deploymentsOnInvalid"] == len(on_karten)
     assert risk["deploymentsAtRisk"] == len(set(on_chatbot) | set(on_karten))
+    assert risk["shareAtRisk"] == round(risk["deploymentsAtRisk"] / len(public), 4)
     assert {
         "module": "chatbot",
         "version": "4.3.0",

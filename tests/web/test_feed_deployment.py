@@ -150,6 +150,7 @@ def test_dashboard_counts_deployments_running_a_version_blocked_for_them(client,
     risk = client.get("/api/v1/dashboard.json").get_json()["atRisk"]
     assert risk["deploymentsOnBlocked"] == 1
     assert risk["deploymentsAtRisk"] == 1
+    assert risk["shareAtRisk"] == 1.0  # the only public deployment
     assert {
         "module": "bus",
         "version": "2.0",
