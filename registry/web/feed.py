@@ -13,7 +13,7 @@ from registry.services import dashboard as dashboard_service
 from registry.services import deployments as deployments_service
 from registry.services import feeds
 from registry.web.auth import current_principal
-from registry.web.caching import cached_json
+from registry.web.caching import cached_json, current_versions
 from registry.web.common import get_session, get_settings, int_arg
 
 feed = Blueprint("feed", __name__)
@@ -23,6 +23,7 @@ FEED_MIMETYPE = "application/feed+json"
 FEED_SCOPES = ("events", "catalog", "deployments")
 #: The key under which the deployments blueprint keeps the process's compatibility cache.
 COMPAT_CACHE_KEY = "registry.compatibility"
+BLOCKED_MEMO_KEY = "registry.dashboard_blocked"
 
 
 @feed.get("/api/v1/feed.json")
@@ -91,7 +92,25 @@ def deployment_feed(deployment_id: int) -> Response:
 def _blocked_installed_versions(
     deployment: Deployment, installed: dict[str, str]
 ) -> dict[str, list[str]]:
-    """slug -> reason codes for each version the deployment runs that the rules block for it."""
+    """slug -> reason codes for each version the deployment runs that the rules block for it.
+
+    Memoized per process for the current catalogue and the deployment's last change, so that
+    a dashboard rebuilt after an unrelated write (a new event) does not evaluate every public
+    deployment again.
+    """
+    stamp = current_versions()["catalog"]
+    memo: dict[Any, Any] = current_app.extensions.setdefault(BLOCKED_MEMO_KEY, {})
+    if memo.get("stamp") != stamp:
+        memo.clear()
+        memo["stamp"] = stamp
+    key = (deployment.id, deployment.updated_at)
+    if key not in memo:
+        memo[key] = _evaluate_blocked(deployment, installed)
+    found: dict[str, list[str]] = memo[key]
+    return found
+
+
+def _evaluate_blocked(deployment: Deployment, installed: dict[str, str]) -> dict[str, list[str]]:
     session = get_session()
     state = compat.state_from_document(deployment.document)
     verdicts = compat_cache().verdicts(session, state, _known(session, installed))

@@ -7,6 +7,7 @@ from registry.models import Deployment, Module
 from registry.services.events import bump, record_event
 from registry.services.tokens import create_token
 from registry.services.transfer import upsert_component, upsert_module
+from registry.web import feed as feed_views
 from tests.web.test_feed import validate_feed
 
 APP = {"name": "app", "versions": [{"version": v} for v in ("4.2.0", "4.3.0", "5.0.0")]}
@@ -170,3 +171,21 @@ def test_dashboard_does_not_count_a_yank_twice_as_blocked(client, session, world
     assert risk["deploymentsOnYankedOrWithdrawn"] == 1
     assert risk["deploymentsOnBlocked"] == 0
     assert [item["status"] for item in risk["items"]] == ["yanked"]
+
+
+def test_dashboard_rebuild_after_an_event_reuses_the_verdicts(client, session, world, monkeypatch):
+    calls = []
+    original = feed_views._evaluate_blocked
+    monkeypatch.setattr(
+        feed_views, "_evaluate_blocked", lambda d, i: calls.append(d.id) or original(d, i)
+    )
+    events = client.get("/api/v1/dashboard.json").get_json()["counts"]["events"]
+    assert len(calls) == 1  # the one public deployment
+    record_event(session, "module-added", module="neu")  # changes the dashboard, not verdicts
+    session.commit()
+    assert client.get("/api/v1/dashboard.json").get_json()["counts"]["events"] == events + 1
+    assert len(calls) == 1
+    upsert_module(session, {**BUS, "releases": [*BUS["releases"], {"version": "3.0"}]})
+    session.commit()  # a catalogue change: evaluated again
+    client.get("/api/v1/dashboard.json")
+    assert len(calls) == 2
