@@ -451,22 +451,25 @@ class Evaluator:
         found = env.outcomes.get(id(compiled))
         if found is not None:
             return found
-        state = compiled.on_stable if env.stable else compiled.on_prerelease
-        parts = [state]
+        reasons = compiled.on_stable if env.stable else compiled.on_prerelease
+        ids = [id(compiled), id(reasons)]
         for token, requirement in compiled.requirements:
             part = env.requirements.get(token)
             if part is None:
                 part = env.requirements[token] = self._requirement_part(env, token, requirement)
-            parts.append(part)
+            ids.append(id(part))
+            if part:
+                reasons += part
         license_ = compiled.release.license
         part = env.licenses.get(license_)
         if part is None:
             part = env.licenses[license_] = self._license_part(env, license_)
-        parts.append(part)
-        key = (id(compiled), *map(id, parts))
+        ids.append(id(part))
+        if part:
+            reasons += part
+        key = tuple(ids)
         found = self._outcomes.get(key)
         if found is None:
-            reasons = tuple(reason for part in parts for reason in part)
             blocked = Blocked(compiled.release.version, reasons) if reasons else None
             found = self._outcomes[key] = _Outcome(reasons, blocked, key)
         env.outcomes[id(compiled)] = found
