@@ -16,6 +16,7 @@ as impossible rather than planned in a second round.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from packaging.version import InvalidVersion, Version
@@ -23,7 +24,6 @@ from packaging.version import InvalidVersion, Version
 from registry.compat.model import (
     CAPABILITY_MISSING,
     COMPONENT_MISSING,
-    DEPENDENCY_UNSATISFIABLE,
     LICENSE_NOT_ALLOWED,
     METADATA_INVALID,
     PRERELEASE,
@@ -41,7 +41,13 @@ from registry.compat.model import (
 from registry.compat.ranges import Range
 from registry.compat.resolver import Resolution, range_contains
 
-__all__ = ["lowest_known_version", "plan_release"]
+__all__ = [
+    "ComponentPlan",
+    "finish_plan",
+    "lowest_known_version",
+    "plan_components",
+    "plan_release",
+]
 
 _COMPONENT_CODES = frozenset({COMPONENT_MISSING, VERSION_UNKNOWN, VERSION_MISMATCH})
 _UNFIXABLE = {
@@ -64,6 +70,24 @@ def plan_release(
     """The upgrade plan that would unblock ``release`` (blocked by ``reasons``) in
     ``deployment``.  ``resolve(deployment, release)`` resolves the release's dependencies with
     upgrades allowed (installed first, then lowest)."""
+    return finish_plan(plan_components(release, reasons, deployment, catalog), deployment, resolve)
+
+
+@dataclass(frozen=True)
+class ComponentPlan:
+    """The first half of a plan: what no upgrade fixes and the component steps, with the
+    component states after those steps."""
+
+    release: Release
+    steps: tuple[PlanStep, ...]
+    possible: bool
+    states: tuple[ComponentState, ...]
+
+
+def plan_components(
+    release: Release, reasons: tuple[Reason, ...], deployment: DeploymentState, catalog: Catalog
+) -> ComponentPlan:
+    """Steps for what rules 1-3 block (reads no installed modules)."""
     steps: list[PlanStep] = []
     possible = True
     codes = {r.code for r in reasons}
@@ -71,19 +95,27 @@ def plan_release(
         if code in codes:
             steps.append(PlanStep(message=message, changes_version=False))
             possible = False
-    planned = deployment
+    states = []
     for name in _blocking_components(reasons):
         step, state = _component_step(release, name, deployment, catalog)
         steps.append(step)
         possible = possible and step.message is None
-        if state is not None and release.depends_on:
-            planned = planned.with_component(state)
+        if state is not None:
+            states.append(state)
+    return ComponentPlan(release, tuple(steps), possible, tuple(states))
+
+
+def finish_plan(head: ComponentPlan, deployment: DeploymentState, resolve: Resolve) -> UpgradePlan:
+    """Add the dependency steps, resolved in the deployment after the component steps."""
+    release = head.release
+    steps, possible = list(head.steps), head.possible
     if release.depends_on:
+        planned = deployment
+        for state in head.states:
+            planned = planned.with_component(state)
         module_steps, resolvable = _module_steps(release, deployment, planned, resolve)
         steps.extend(module_steps)
         possible = possible and resolvable
-    elif DEPENDENCY_UNSATISFIABLE in codes:  # pragma: no cover - only releases with deps
-        possible = False
     return UpgradePlan(version=release.version, steps=tuple(steps), possible=possible)
 
 

@@ -41,7 +41,7 @@ from registry.compat.model import (
     UpgradePlan,
     Verdict,
 )
-from registry.compat.plan import plan_release
+from registry.compat.plan import ComponentPlan, finish_plan, plan_components
 from registry.compat.resolver import Resolution, matching_candidates, resolve_dependencies
 from registry.compat.rules import (
     component_reasons,
@@ -206,7 +206,8 @@ class Evaluator:
         self._license_cache: dict[tuple[str | None, int], tuple[Reason, ...]] = {}
         self._dependency_cache: dict[tuple[object, ...], tuple[Reason, ...]] = {}
         self._outcomes: dict[tuple[int, ...], _Outcome] = {}
-        self._plans: dict[tuple[object, ...], UpgradePlan] = {}
+        self._module_outcomes: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
+        self._plans: dict[tuple[object, ...], ComponentPlan] = {}
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
@@ -379,9 +380,8 @@ class Evaluator:
         newest_reasons: tuple[Reason, ...] = ()
         newest_outcome: _Outcome | None = None
         on_stable = env.deployment.channel == "stable"
-        for compiled in index.compiled:
+        for compiled, outcome in zip(index.compiled, self._outcomes_of(env, index), strict=True):
             release = compiled.release
-            outcome = self._outcome(env, compiled)
             reasons = outcome.reasons
             if outcome.blocked is not None:
                 blocked.append(outcome.blocked)
@@ -407,6 +407,19 @@ class Evaluator:
             upgrade_plan=plan,
         )
 
+    def _outcomes_of(self, env: _Env, index: _ModuleIndex) -> tuple[_Outcome, ...]:
+        """Rules 1-3 for every release of a module.  Modules with dependencies keep them per
+        projection: their verdicts also vary with installed versions, rules 1-3 do not."""
+        if not index.closure:
+            return tuple([self._outcome(env, compiled) for compiled in index.compiled])
+        key = env.parts[index.slug]
+        found = self._module_outcomes.get(key)
+        if found is None:
+            found = self._module_outcomes[key] = tuple(
+                [self._outcome(env, compiled) for compiled in index.compiled]
+            )
+        return found
+
     def _plan(
         self,
         env: _Env,
@@ -415,19 +428,19 @@ class Evaluator:
         outcome: _Outcome | None,
         installed: Mapping[str, str],
     ) -> UpgradePlan:
-        """The upgrade plan for ``release``; shared between environments when the release
-        has no dependencies and its outcome of rules 1-3 is the same."""
-        key = None
-        if not release.depends_on and outcome is not None:
-            key = (outcome.key, env.stable)
-            found = self._plans.get(key)
-            if found is not None:
-                return found
+        """The upgrade plan for ``release``.  Its component half depends only on the outcome
+        of rules 1-3 and the channel, so it is shared between environments; the dependency
+        half depends on installed versions."""
+        key = None if outcome is None else (outcome.key, env.stable)
+        head = None if key is None else self._plans.get(key)
+        if head is None:
+            head = plan_components(release, reasons, env.deployment, self.catalog)
+            if key is not None:
+                self._plans[key] = head
+        if not release.depends_on:
+            return finish_plan(head, env.deployment, self.resolve_for_plan)
         deployment = replace(env.deployment, modules=tuple(sorted(installed.items())))
-        plan = plan_release(release, reasons, deployment, self.catalog, self.resolve_for_plan)
-        if key is not None:
-            self._plans[key] = plan
-        return plan
+        return finish_plan(head, deployment, self.resolve_for_plan)
 
     def _base(self, env: _Env, release: Release) -> tuple[Reason, ...]:
         """Rules 1-3 for any release (catalog releases take the fast, cached path)."""
