@@ -187,8 +187,11 @@ class _Env:
 class Evaluator:
     """Evaluates deployments against one catalog and policy, caching shared work.
 
-    Build one per catalog version and reuse it: it is cheap to keep and answers repeated and
-    similar deployments from its caches.
+    Build one per catalog version and reuse it: it answers repeated and similar deployments
+    from its caches.  The caches only memoize pure results (a race between threads costs a
+    duplicate computation, never a wrong answer) and grow with the number of distinct
+    deployment shapes, not with the number of deployments.  After a catalog change build a new
+    one and re-evaluate ``affected_modules``.
     """
 
     def __init__(self, catalog: Catalog, policy: Policy) -> None:
