@@ -9,6 +9,7 @@ import pytest
 
 from registry.models import CrawlState
 from registry.services.catalog import get_module
+from registry.web.i18n import catalog
 
 PAGES = ["/", "/modules/abfallkalender", "/components", "/activity", "/deployments", "/login"]
 
@@ -169,3 +170,15 @@ def test_language_parameter_sets_no_cookie_on_json_answers(client, demo) -> None
     response = client.get("/api/v1/modules?lang=en")
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/deployments/2", "/deployments/4/what-if?app=4.3.0"])
+def test_english_pages_contain_no_german_ui_text(client, demo, path: str) -> None:
+    german = [
+        text
+        for message, text in catalog("de").items()
+        if isinstance(text, str) and "%(" not in text and text != message and len(text) >= 8
+    ]
+    html = _text(client.get(path + ("&" if "?" in path else "?") + "lang=en"))
+    # Whole words only: "Installation" is German, "Installations of ..." English.
+    assert [text for text in german if re.search(rf"\b{re.escape(text)}\b", html)] == []
