@@ -182,3 +182,12 @@ def test_english_pages_contain_no_german_ui_text(client, demo, path: str) -> Non
     html = _text(client.get(path + ("&" if "?" in path else "?") + "lang=en"))
     # Whole words only: "Installation" is German, "Installations of ..." English.
     assert [text for text in german if re.search(rf"\b{re.escape(text)}\b", html)] == []
+
+
+def test_components_page_counts_public_deployments_per_version(client, demo) -> None:
+    html = _text(client.get("/components"))
+    # Bad Belzig and Augsburg run app 4.3.0 publicly; Bernau (private) runs 3.2.7.
+    row_430 = re.search(r"<th scope=\"row\"[^>]*>4\.3\.0.*?</tr>", html, re.S)
+    assert row_430 is not None and ">2</td>" in row_430.group(0)
+    row_327 = re.search(r"<th scope=\"row\"[^>]*>3\.2\.7.*?</tr>", html, re.S)
+    assert row_327 is not None and ">0</td>" in row_327.group(0)

@@ -7,12 +7,15 @@ from flask import render_template
 from registry.serialize import sorted_versions
 from registry.services import catalog
 from registry.web.common import get_session
+from registry.web.ui import queries
 
 
 def components_page() -> str:
     """GET /components."""
-    components = catalog.list_components(get_session())
+    session = get_session()
+    components = catalog.list_components(session)
     return render_template(
         "ui/components.html",
         components=[(c, sorted_versions(c.versions)) for c in components],
+        usage=queries.component_usage(session),
     )

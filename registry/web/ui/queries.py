@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.compat.model import normalize_version
 from registry.models import Component, CrawlState, Deployment, Module
 from registry.services.deployments import is_visible
 from registry.services.tokens import Principal
@@ -62,6 +63,17 @@ def adoption_by_version(session: Session) -> Counter[tuple[str, str]]:
     counts: Counter[tuple[str, str]] = Counter()
     for deployment in public_deployments(session):
         counts.update(installed_modules(deployment).items())
+    return counts
+
+
+def component_usage(session: Session) -> Counter[tuple[str, str]]:
+    """Number of public deployments running each (component, version)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for deployment in public_deployments(session):
+        for name, value in ((deployment.document or {}).get("components") or {}).items():
+            version = value.get("version") if isinstance(value, dict) else value
+            if version:
+                counts[(str(name), normalize_version(str(version)))] += 1
     return counts
 
 
