@@ -312,7 +312,7 @@ def crawl_command(context: Context, slug: str | None, crawl_all: bool) -> None:
 
     from registry.db import make_session_factory
     from registry.jobs import build_crawler, run_crawl
-    from registry.services.crawl import due_repositories, repository_of_module
+    from registry.services.crawl import due_repositories, repository_of_module, run_summary
 
     if bool(slug) == crawl_all:
         raise click.UsageError("give either --module SLUG or --all")
@@ -341,9 +341,8 @@ def crawl_command(context: Context, slug: str | None, crawl_all: bool) -> None:
     if terminal:
         for outcome in outcomes:
             click.echo(outcome.summary())
-    failed = [o for o in outcomes if o.failed]
-    click.echo(f"{len(outcomes)} repositories crawled, {len(failed)} failed")
-    if failed:
+    click.echo(run_summary(outcomes))
+    if any(o.failed for o in outcomes):
         sys.exit(1)
 
 

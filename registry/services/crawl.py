@@ -86,6 +86,21 @@ class CrawlOutcome:
         return "; ".join(parts)
 
 
+def run_summary(outcomes: list[CrawlOutcome]) -> str:
+    """The closing line of a crawl run: what it cost and what it found."""
+
+    def total(key: str) -> int:
+        return sum(int(o.stats.get(key, 0) or 0) for o in outcomes)
+
+    failed = sum(1 for o in outcomes if o.failed)
+    return (
+        f"{len(outcomes)} repositories, {total('requests')} requests, "
+        f"{total('not_modified')} answered 304, {total('rate_limit_points')} rate-limit points, "
+        f"{sum(len(o.published) for o in outcomes)} new releases, "
+        f"{sum(len(o.withdrawn) for o in outcomes)} withdrawn, {failed} errors"
+    )
+
+
 @dataclass
 class _Targets:
     """What in the registry a repository feeds."""

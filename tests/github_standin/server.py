@@ -101,10 +101,10 @@ class GitHubStandIn:
             self.add_repo(repo)
 
     # lifecycle -------------------------------------------------------------------------------
-    def start(self) -> GitHubStandIn:
-        """Start serving on a free loopback port; returns ``self``."""
+    def start(self, port: int = 0) -> GitHubStandIn:
+        """Start serving on a loopback port (0: a free one); returns ``self``."""
         handler = type("Handler", (_Handler,), {"standin": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

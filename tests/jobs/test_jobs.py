@@ -224,8 +224,13 @@ def test_crawl_command(
     assert _release_count(sessions, "humhub-ext") == 8
     result = CliRunner().invoke(cli, ["crawl", "--all"], env=env)
     assert result.exit_code == 0, result.output
-    assert "2 repositories crawled, 0 failed" in result.output
     assert f"{HUMHUB_URL}: unchanged" in result.output
+    assert "2 repositories, " in result.output and ", 0 errors" in result.output
+    again = CliRunner().invoke(cli, ["crawl", "--all"], env=env)
+    # A run over unchanged repositories costs only 304s: no rate-limit points.
+    assert "2 repositories, 4 requests, 4 answered 304, 0 rate-limit points, 0 new releases" in (
+        again.output
+    )
     github_standin.remove(STUDIO)
     result = CliRunner().invoke(cli, ["crawl", "--all"], env=env)
     assert result.exit_code == 1
