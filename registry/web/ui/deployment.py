@@ -72,21 +72,26 @@ def what_if(deployment_id: int) -> ResponseReturnValue:
         document = service.validated_document(document, "<what-if>")
     except InvalidInput as error:
         return render_template("ui/what_if.html", problems=error.details, **page), 400
-    before = verdicts.for_deployment(session, deployment)
-    after = verdicts.for_document(session, document)
+    return render_template("ui/what_if.html", problems=[], **page, **_changes(deployment, document))
+
+
+def _changes(deployment: Deployment, document: dict[str, Any]) -> dict[str, Any]:
+    """What the hypothetical ``document`` changes against the stored deployment: the verdict
+    differences and, per component whose version moves, the upgrade report."""
+    session = get_session()
     upgrades = [
         verdicts.component_upgrade(session, deployment, name, version)
         for name, version in changed_versions(deployment.document or {}, document)
     ]
-    changes = compare(before, after)
+    changes = compare(
+        verdicts.for_deployment(session, deployment), verdicts.for_document(session, document)
+    )
     # Modules the deployment runs are described by the upgrade report; listing them again
     # under "another version" would say the same thing twice.
     if upgrades:
         installed = queries.installed_modules(deployment)
         changes["newer"] = [pair for pair in changes["newer"] if pair[1]["module"] not in installed]
-    return render_template(
-        "ui/what_if.html", changes=changes, upgrades=upgrades, problems=[], **page
-    )
+    return {"changes": changes, "upgrades": upgrades}
 
 
 def changed_versions(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
