@@ -45,8 +45,11 @@ def canonical_repository(url: Any, forges: tuple[str, ...]) -> str:
     """
     if not isinstance(url, str) or not url.strip():
         raise _bad("a repository URL is required", url)
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:  # e.g. an unbalanced "[" read as an IPv6 literal
+        raise _bad("the repository URL cannot be parsed", url) from None
     if parts.scheme != "https":
         raise _bad("the repository URL must start with https://", url)
     try:

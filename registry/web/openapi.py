@@ -186,6 +186,7 @@ REGISTER = obj(
         "repository": {
             "type": "string",
             "description": "https://<configured forge>/OWNER/NAME; nothing else is accepted",
+            "pattern": r"^https://[^/?#@:\s]+/[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}/?$",
             "examples": ["https://github.com/smart-village-solutions/smart-village-app-humhub-ext"],
         },
         "slug": {"type": "string", "pattern": SLUG_PATTERN},
