@@ -1,34 +1,21 @@
-"""SVA Module Registry: module registry and compatibility tracker of the Smart Village App."""
+"""SVA Module Registry: module registry and compatibility tracker of the Smart Village App.
+
+Importing the package imports nothing else, so the pure engine (``registry.compat``) can be
+used without Flask or SQLAlchemy.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from registry.config import Settings, load_settings
-from registry.db import make_engine, make_session_factory
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from registry.config import Settings
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    """Build the Flask application: wiring only, nothing happens at import time."""
-    settings = settings or load_settings()
-    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
-    app.config["SETTINGS"] = settings
-    app.config["SECRET_KEY"] = settings.server.secret_key or _ephemeral_secret()
-    app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    engine = make_engine(settings.database_url, echo=settings.database.echo)
-    app.extensions["registry.engine"] = engine
-    app.extensions["registry.sessions"] = make_session_factory(engine)
+    """Build the Flask application (see registry/app.py)."""
+    from registry.app import create_app as build
 
-    from registry.web import register_web
-
-    register_web(app)
-    return app
-
-
-def _ephemeral_secret() -> str:
-    # Without a configured key, sessions (login, CSRF) last as long as the process.
-    import secrets
-
-    return secrets.token_hex(32)
+    return build(settings)

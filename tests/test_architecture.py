@@ -56,3 +56,17 @@ def test_nothing_reads_the_shared_folder():
             if path != Path(__file__) and SHARED in path.read_text(encoding="utf-8", errors="ignore"):
                 offenders.append(path)
     assert offenders == []
+
+
+def test_importing_the_engine_loads_no_web_or_database_code():
+    import subprocess
+
+    code = (
+        "import sys, registry.compat, crawlers.github; "
+        "print(sorted(m for m in ('flask', 'sqlalchemy', 'registry.web', 'registry.models') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == "[]"
