@@ -112,6 +112,15 @@ def localized(obj: Any, field: str) -> str:
     return getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_{other}", "") or ""
 
 
+def text_language(obj: Any, field: str) -> str:
+    """The language of the text ``localized(obj, field)`` shows, for a ``lang`` attribute
+    (WCAG 3.1.2: a German fallback inside an English page is marked as German)."""
+    lang = get_locale()
+    if getattr(obj, f"{field}_{lang}", ""):
+        return lang
+    return "en" if lang == "de" else "de"
+
+
 def init_i18n(app: Flask) -> None:
     """Install the translation callables and filters into Jinja and remember ``?lang=``."""
     app.jinja_env.add_extension("jinja2.ext.i18n")
@@ -125,7 +134,9 @@ def init_i18n(app: Flask) -> None:
         number=format_number,
         percent=format_percent,
     )
-    app.jinja_env.globals.update(get_locale=get_locale, localized=localized)
+    app.jinja_env.globals.update(
+        get_locale=get_locale, localized=localized, text_language=text_language
+    )
     app.after_request(_remember_language)
 
 

@@ -191,3 +191,12 @@ def test_components_page_counts_public_deployments_per_version(client, demo) -> 
     assert row_430 is not None and ">2</td>" in row_430.group(0)
     row_327 = re.search(r"<th scope=\"row\"[^>]*>3\.2\.7.*?</tr>", html, re.S)
     assert row_327 is not None and ">0</td>" in row_327.group(0)
+
+
+def test_german_fallback_text_is_marked_as_german_in_english_pages(client, demo) -> None:
+    module = get_module(demo, "chatbot")
+    module.summary_en = ""
+    demo.commit()
+    html = _text(client.get("/modules/chatbot?lang=en"))
+    assert f'<p class="lead" lang="de">{module.summary_de}</p>' in html
+    assert '<span lang="en">Chatbot</span>' in html
