@@ -7,8 +7,8 @@ from flask import Flask, Response, request
 from registry.errors import InvalidInput, NotFound
 from registry.web.caching import compress_response, init_cache
 
-#: The largest id a database integer column holds (PostgreSQL bigint, SQLite INTEGER).
-MAX_ID = 2**63 - 1
+#: The largest id our ``Integer`` primary keys hold: PostgreSQL's ``integer`` is 32 bits.
+MAX_ID = 2**31 - 1
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -32,8 +32,8 @@ def add_security_headers(response: Response) -> Response:
 def reject_unusable_input() -> None:
     """Refuse input no database can take before a view passes it on.
 
-    PostgreSQL rejects NUL characters in text and integers beyond 64 bits overflow every
-    driver; both would otherwise end as a 500 deep inside a query.
+    PostgreSQL rejects NUL characters in text and integers beyond its 32-bit ``integer``
+    columns; both would otherwise end as a 500 deep inside a query.
     """
     args = request.view_args or {}
     for name, value in args.items():

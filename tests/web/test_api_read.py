@@ -159,3 +159,11 @@ def test_module_list_page(client, catalogue):
     assert "Chatbot" in page
     assert "HumHub" not in page
     assert '<html lang="de">' in page
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_ids_beyond_the_integer_column_are_404_not_500(client, method):
+    # PostgreSQL's integer is 32 bits: 2**31 would overflow inside the query (found by schemathesis).
+    response = getattr(client, method)(f"/api/v1/deployments/{2**31}")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not-found"
