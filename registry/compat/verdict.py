@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import chain
 
 from packaging.version import InvalidVersion, Version
 
@@ -153,13 +154,9 @@ class _Compiled:
         )
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    """Rules 1-3 for one release in one environment."""
-
-    reasons: tuple[Reason, ...]
-    blocked: Blocked | None
-    key: tuple[int, ...]
+# Rules 1-3 for one release in one environment: its ``Blocked`` entry, None when they allow it.
+_Outcome = Blocked | None
+_UNSET = object()  # no outcome cached yet (None is a cached outcome)
 
 
 @dataclass
@@ -173,7 +170,7 @@ class _Env:
     allowed_token: int = 0
     parts: dict[str, tuple[object, ...]] = field(default_factory=dict)  # per module
     stable: bool = True
-    outcomes: dict[int, _Outcome] = field(default_factory=dict)  # per compiled release
+    outcomes: dict[int, object] = field(default_factory=dict)  # per compiled release
     requirements: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per token
     licenses: dict[str | None, tuple[Reason, ...]] = field(default_factory=dict)
     candidate_tokens: dict[tuple[str, str | None], int] = field(default_factory=dict)
@@ -208,12 +205,13 @@ class Evaluator:
         self._requirement_cache: dict[tuple[int, int], tuple[Reason, ...]] = {}
         self._license_cache: dict[tuple[str | None, int], tuple[Reason, ...]] = {}
         self._dependency_cache: dict[tuple[object, ...], tuple[Reason, ...]] = {}
-        self._outcomes: dict[tuple[int, ...], _Outcome] = {}
+        self._outcomes: dict[tuple[object, ...], Blocked] = {}
         self._module_outcomes: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
         self._plans: dict[tuple[object, ...], ComponentPlan] = {}
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
+        self._projections: dict[tuple[object, ...], tuple[object, ...]] = {}
         self._bodies: dict[tuple[object, ...], Verdict] = {}
         self._verdicts: dict[tuple[str, tuple[object, ...]], Verdict] = {}
 
@@ -366,13 +364,15 @@ class Evaluator:
             license_allowed(text, allowed, self.policy.require_known_license)
             for text in index.licenses
         )
-        return (
+        projection = (
             index.body,
             tuple(states),
             deployment.channel if index.reads_channel else None,
             # The allowed list only shows in reasons when it blocks something.
             allowed if licenses_matter else None,
         )
+        # Interned: environments that agree on what a module reads share one key object.
+        return self._projections.setdefault(projection, projection)
 
     def _compute(
         self, env: _Env, index: _ModuleIndex, installed: Mapping[str, str], allow_upgrades: bool
@@ -381,13 +381,13 @@ class Evaluator:
         blocked: list[Blocked] = []
         newest: Release | None = None
         newest_reasons: tuple[Reason, ...] = ()
-        newest_outcome: _Outcome | None = None
+        newest_outcome: _Outcome = None
         on_stable = env.deployment.channel == "stable"
         for compiled, outcome in zip(index.compiled, self._outcomes_of(env, index), strict=True):
             release = compiled.release
-            reasons = outcome.reasons
-            if outcome.blocked is not None:
-                blocked.append(outcome.blocked)
+            if outcome is not None:
+                reasons = outcome.reasons
+                blocked.append(outcome)
             elif release.depends_on:
                 reasons = self._dependency_reasons(env, compiled, installed, allow_upgrades)
                 if reasons:
@@ -395,6 +395,7 @@ class Evaluator:
                 else:
                     adoptable.append(release.version)
             else:
+                reasons = ()
                 adoptable.append(release.version)
             offered = compiled.offered_on_stable if on_stable else compiled.offered_on_prerelease
             if newest is None and offered:
@@ -428,18 +429,19 @@ class Evaluator:
         env: _Env,
         release: Release,
         reasons: tuple[Reason, ...],
-        outcome: _Outcome | None,
+        outcome: _Outcome,
         installed: Mapping[str, str],
     ) -> UpgradePlan:
         """The upgrade plan for ``release``.  Its component half depends only on the outcome
         of rules 1-3 and the channel, so it is shared between environments; the dependency
         half depends on installed versions."""
-        key = None if outcome is None else (outcome.key, env.stable)
-        head = None if key is None else self._plans.get(key)
+        # Outcomes are interned, so the identity of the outcome stands for its reasons.
+        key = (id(release), id(outcome), env.stable)
+        head = self._plans.get(key)
         if head is None:
-            head = plan_components(release, reasons, env.deployment, self.catalog)
-            if key is not None:
-                self._plans[key] = head
+            head = self._plans[key] = plan_components(
+                release, reasons, env.deployment, self.catalog
+            )
         if not release.depends_on:
             return finish_plan(head, env.deployment, self.resolve_for_plan)
         deployment = replace(env.deployment, modules=tuple(sorted(installed.items())))
@@ -454,7 +456,8 @@ class Evaluator:
 
     def _compiled_base(self, env: _Env, compiled: _Compiled) -> tuple[Reason, ...]:
         """Rules 1-3 for a catalog release."""
-        return self._outcome(env, compiled).reasons
+        outcome = self._outcome(env, compiled)
+        return () if outcome is None else outcome.reasons
 
     def _outcome(self, env: _Env, compiled: _Compiled) -> _Outcome:
         """Rules 1-3 for a catalog release, with its ``Blocked`` entry.
@@ -464,30 +467,33 @@ class Evaluator:
         allowed set), so the identities of the parts identify the outcome: environments that
         differ only in what this release does not read share it.
         """
-        found = env.outcomes.get(id(compiled))
-        if found is not None:
-            return found
-        reasons = compiled.on_stable if env.stable else compiled.on_prerelease
-        ids = [id(compiled), id(reasons)]
+        cached = env.outcomes.get(id(compiled), _UNSET)
+        if cached is not _UNSET:
+            return cached  # type: ignore[return-value]
+        state = compiled.on_stable if env.stable else compiled.on_prerelease
+        parts = [state] if state else []
         for token, requirement in compiled.requirements:
             part = env.requirements.get(token)
             if part is None:
                 part = env.requirements[token] = self._requirement_part(env, token, requirement)
-            ids.append(id(part))
             if part:
-                reasons += part
+                parts.append(part)
         license_ = compiled.release.license
         part = env.licenses.get(license_)
         if part is None:
             part = env.licenses[license_] = self._license_part(env, license_)
-        ids.append(id(part))
         if part:
-            reasons += part
-        key = tuple(ids)
-        found = self._outcomes.get(key)
-        if found is None:
-            blocked = Blocked(compiled.release.version, reasons) if reasons else None
-            found = self._outcomes[key] = _Outcome(reasons, blocked, key)
+            parts.append(part)
+        found: _Outcome = None
+        if parts:
+            # Keyed by value, not by release: releases of any module with the same version and
+            # the same non-empty parts share one outcome (and one ``Blocked``).
+            version = compiled.release.version
+            key = (version, *map(id, parts))
+            found = self._outcomes.get(key)
+            if found is None:
+                reasons = parts[0] if len(parts) == 1 else tuple(chain.from_iterable(parts))
+                found = self._outcomes[key] = Blocked(version, reasons)
         env.outcomes[id(compiled)] = found
         return found
 
