@@ -42,7 +42,7 @@ from registry.metadata.problems import Problem
 from registry.models import Component, ComponentVersion, CrawlState, Module, Release, TagSnapshot
 from registry.services.crawl_queue import repository_key
 from registry.services.events import bump, record_event
-from registry.services.transfer import normalize_depends, normalize_requires
+from registry.services.transfer import assign, normalize_depends, normalize_requires
 
 logger = logging.getLogger(__name__)
 
@@ -480,12 +480,7 @@ def apply_head_metadata(module: Module, file: FileFacts) -> bool:
     for key in ("maintainers", "platforms"):
         if fields.get(key):
             values[key] = list(fields[key])
-    changed = False
-    for column, value in values.items():
-        if getattr(module, column) != value:
-            setattr(module, column, value)
-            changed = True
-    return changed
+    return assign(module, **values)
 
 
 def _apply_standalone(
@@ -507,9 +502,7 @@ def _apply_standalone(
             module.releases.append(release)
             published.append(_publish(session, module, release))
             continue
-        for key, value in values.items():
-            if getattr(release, key) != value:
-                setattr(release, key, value)
+        assign(release, **values)
     withdrawn = _withdraw(session, module, set(versions))
     return published, withdrawn
 
@@ -650,9 +643,7 @@ def _apply_in_app(
             module.releases.append(release)
             published.append(_publish(session, module, release))
             continue
-        for key, value in values.items():
-            if getattr(release, key) != value:
-                setattr(release, key, value)
+        assign(release, **values)
     withdrawn = _withdraw(session, module, set(versions))
     return published, withdrawn
 
@@ -704,10 +695,7 @@ def _apply_component(
             "date": facts.commit_date if facts else row.date,
             "prerelease": parsed.prerelease,
         }
-        for key, value in values.items():
-            if getattr(row, key) != value:
-                setattr(row, key, value)
-                changed = True
+        changed |= assign(row, **values)
     return changed
 
 

@@ -221,7 +221,7 @@ def upsert_component(session: Session, data: dict[str, Any]) -> str:
     if component is None:
         component = Component(name=data["name"])
         session.add(component)
-    changed = _assign(
+    changed = assign(
         component,
         title_de=_text(data.get("title"), "de"),
         title_en=_text(data.get("title"), "en"),
@@ -239,7 +239,7 @@ def upsert_component(session: Session, data: dict[str, Any]) -> str:
             component.versions.append(version)
             existing[version.version] = version
             changed = True
-        changed |= _assign(
+        changed |= assign(
             version,
             tag=item.get("tag"),
             sha=item.get("sha"),
@@ -257,7 +257,7 @@ def upsert_component(session: Session, data: dict[str, Any]) -> str:
             capabilities[name] = capability
             changed = True
         else:
-            changed |= _assign(capabilities[name], source=source)
+            changed |= assign(capabilities[name], source=source)
     if changed:
         bump(session, "catalog")
     return _outcome(created, changed)
@@ -276,7 +276,7 @@ def upsert_module(
         session.add(module)
     host = data.get("host") or {}
     flags = data.get("flags") or {}
-    changed = _assign(
+    changed = assign(
         module,
         name_de=_text(data.get("name"), "de"),
         name_en=_text(data.get("name"), "en"),
@@ -323,7 +323,7 @@ def _assign_release(release: Release, item: dict[str, Any]) -> bool:
     license_info = item.get("license") or {}
     if isinstance(license_info, str):
         license_info = {"declared": license_info, "detected": None}
-    return _assign(
+    return assign(
         release,
         tag=item.get("tag"),
         tags=list(item.get("tags") or ([item["tag"]] if item.get("tag") else [])),
@@ -384,7 +384,7 @@ def upsert_deployment(session: Session, data: dict[str, Any]) -> str:
         if data.get("id") is not None and session.get(Deployment, data["id"]) is None:
             deployment.id = data["id"]
         session.add(deployment)
-    changed = _assign(
+    changed = assign(
         deployment,
         name=document["name"],
         ags=document.get("ags"),
@@ -436,7 +436,8 @@ def _advance_sequences(session: Session) -> None:
             )
 
 
-def _assign(obj: Any, **values: Any) -> bool:
+def assign(obj: Any, **values: Any) -> bool:
+    """Set the attributes that differ; True when any did (the one place for change checks)."""
     changed = False
     for name, value in values.items():
         if getattr(obj, name) != value:
