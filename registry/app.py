@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Flask
 
 from registry.config import Settings, load_settings
 from registry.db import make_engine, make_session_factory
+from registry.web import register_web
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -21,14 +24,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["registry.engine"] = engine
     app.extensions["registry.sessions"] = make_session_factory(engine)
 
-    from registry.web import register_web
-
     register_web(app)
     return app
 
 
 def _ephemeral_secret() -> str:
     # Without a configured key, sessions (login, CSRF) last as long as the process.
-    import secrets
-
     return secrets.token_hex(32)

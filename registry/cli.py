@@ -97,7 +97,9 @@ def load_demo_command(context: Context) -> None:
 @click.option("--demo", is_flag=True, help="Load the demo data into an empty database first.")
 @click.option("--workers", type=int, default=None, help="gunicorn workers (default from settings).")
 @pass_context
-def serve(context: Context, host: str | None, port: int | None, demo: bool, workers: int | None) -> None:
+def serve(
+    context: Context, host: str | None, port: int | None, demo: bool, workers: int | None
+) -> None:
     """Run the web UI and API under gunicorn (the scheduler runs in its own process)."""
     from registry.server import run_gunicorn
     from registry.services.demo import is_empty, load_demo
@@ -172,7 +174,9 @@ def validate_command(files: tuple[str, ...]) -> None:
             click.echo(str(problem))
             count += 1
     if count:
-        click.echo(f"{count} problem(s) in {sum(1 for p in results.values() if p)} file(s)", err=True)
+        click.echo(
+            f"{count} problem(s) in {sum(1 for p in results.values() if p)} file(s)", err=True
+        )
         sys.exit(1)
 
 
@@ -210,7 +214,9 @@ def token_list(context: Context) -> None:
 
     with context.session() as session:
         for row in list_tokens(session):
-            scope = row.module_slug or (f"deployment {row.deployment_id}" if row.deployment_id else "-")
+            scope = row.module_slug or (
+                f"deployment {row.deployment_id}" if row.deployment_id else "-"
+            )
             state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "active"
             click.echo(f"{row.id}\t{row.role}\t{scope}\t{state}\t{row.note}")
 

@@ -134,7 +134,9 @@ def _read_toml(path: str | os.PathLike[str] | None, problems: list[str]) -> dict
     return {}
 
 
-def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str], problems: list[str]) -> None:
+def _apply_environment(
+    raw: dict[str, Any], environ: Mapping[str, str], problems: list[str]
+) -> None:
     for name, value in environ.items():
         if not name.startswith(ENV_PREFIX) or name == CONFIG_ENV:
             continue
@@ -170,9 +172,7 @@ def _build(raw: dict[str, Any], problems: list[str]) -> Settings | None:
     return Settings(**values)
 
 
-def _build_section(
-    name: str, cls: type[Any], raw: dict[str, Any], problems: list[str]
-) -> Any:
+def _build_section(name: str, cls: type[Any], raw: dict[str, Any], problems: list[str]) -> Any:
     hints = get_type_hints(cls)
     known = {f.name for f in fields(cls)}
     values: dict[str, Any] = {}
@@ -189,14 +189,7 @@ def _build_section(
 
 def _coerce(kind: Any, value: Any) -> Any:
     if kind is bool:
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in {"1", "true", "yes", "on"}:
-            return True
-        if text in {"0", "false", "no", "off"}:
-            return False
-        raise ValueError(f"expected true or false, got {value!r}")
+        return _to_bool(value)
     if kind is int or kind is float:
         if isinstance(value, bool):
             raise ValueError(f"expected a number, got {value!r}")
@@ -213,6 +206,17 @@ def _coerce(kind: Any, value: Any) -> Any:
     if isinstance(value, (dict, list)):
         raise ValueError(f"expected a string, got {value!r}")
     return str(value)
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
 
 
 def _check(settings: Settings) -> list[str]:

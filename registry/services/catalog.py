@@ -57,7 +57,10 @@ def list_modules(
         query = query.where(Module.development_status == status)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = session.scalars(
-        query.options(selectinload(Module.releases)).order_by(Module.slug).limit(limit).offset(offset)
+        query.options(selectinload(Module.releases))
+        .order_by(Module.slug)
+        .limit(limit)
+        .offset(offset)
     ).all()
     return Page(list(items), total, limit, offset)
 
@@ -102,7 +105,7 @@ def topics(session: Session) -> list[str]:
 
 
 def newest_release(module: Module) -> Release | None:
-    """The newest release that is neither yanked nor withdrawn (prereleases only if nothing else)."""
+    """The newest release neither yanked nor withdrawn (a prerelease only if nothing else)."""
     live = [r for r in sorted_releases(module.releases) if not r.yanked and not r.withdrawn]
     stable = [r for r in live if not r.prerelease]
     return (stable or live or [None])[0]

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from registry.demo import DEMO_PATH
 from registry.models import Module
 from registry.services.transfer import TransferReport, import_document
 
@@ -17,7 +18,5 @@ def is_empty(session: Session) -> bool:
 
 def load_demo(session: Session) -> TransferReport:
     """Import the demo document (idempotent: a second load changes nothing)."""
-    from registry.demo import DEMO_PATH
-
     document = json.loads(DEMO_PATH.read_text(encoding="utf-8"))
     return import_document(session, document, source="demo")

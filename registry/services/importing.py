@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput
+from registry.metadata import import_path
 from registry.services.transfer import (
     FORMAT,
     TransferReport,
@@ -113,8 +114,6 @@ def _import_export(session: Session, path: Path, totals: TransferReport) -> File
 
 
 def _import_metadata(session: Session, path: Path, totals: TransferReport) -> list[FileOutcome]:
-    from registry.metadata import import_path
-
     outcomes = []
     for report in import_path([path]):
         notes = [f"mapped: {', '.join(report.mapped)}"] if report.mapped else []
@@ -126,7 +125,9 @@ def _import_metadata(session: Session, path: Path, totals: TransferReport) -> li
                 _detail_text(p) for p in check_module(str(report.file), f"modules[{index}]", module)
             ]
         if problems:
-            outcomes.append(FileOutcome(str(report.file), report.kind, False, "invalid", problems + notes))
+            outcomes.append(
+                FileOutcome(str(report.file), report.kind, False, "invalid", problems + notes)
+            )
             continue
         counts = TransferReport()
         for component in report.components:

@@ -37,9 +37,7 @@ class Principal:
         return self.is_admin or self.role == "publisher"
 
     def may_write_deployment(self, deployment_id: int) -> bool:
-        return self.is_admin or (
-            self.role == "deployment" and self.deployment_id == deployment_id
-        )
+        return self.is_admin or (self.role == "deployment" and self.deployment_id == deployment_id)
 
     def may_create_deployment(self) -> bool:
         return self.is_admin or (self.role == "deployment" and self.deployment_id is None)
@@ -67,7 +65,10 @@ def create_token(
         problems.append(
             {"field": "deployment", "message": "only deployment tokens have a deployment"}
         )
-    if module is not None and session.scalar(select(Module.id).where(Module.slug == module)) is None:
+    if (
+        module is not None
+        and session.scalar(select(Module.id).where(Module.slug == module)) is None
+    ):
         problems.append({"field": "module", "message": f"no module {module!r}"})
     if deployment is not None and session.get(Deployment, deployment) is None:
         problems.append({"field": "deployment", "message": f"no deployment {deployment}"})

@@ -30,7 +30,7 @@ from registry.models import (
     Module,
     Release,
 )
-from registry.serialize import component_dict, deployment_dict, event_dict, module_dict
+from registry.serialize import component_dict, event_dict, module_dict
 from registry.services.events import bump, record_event
 
 FORMAT = "sva-registry-export"
@@ -117,6 +117,11 @@ def check_document(document: Any, source: str = "") -> list[dict[str, Any]]:
         return problems
     for index, data in enumerate(document.get("components", [])):
         problems += _check_component(where, f"components[{index}]", data)
+    return problems + _check_modules(where, document) + _check_log(where, document)
+
+
+def _check_modules(where: str, document: dict[str, Any]) -> list[dict[str, Any]]:
+    problems: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, data in enumerate(document.get("modules", [])):
         path = f"modules[{index}]"
@@ -125,6 +130,12 @@ def check_document(document: Any, source: str = "") -> list[dict[str, Any]]:
         if slug in seen:
             problems.append(_problem(where, f"{path}.slug", f"duplicate slug {slug!r}"))
         seen.add(slug)
+    return problems
+
+
+def _check_log(where: str, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Deployments and events: the parts the importer reads without further checks."""
+    problems: list[dict[str, Any]] = []
     for index, data in enumerate(document.get("deployments", [])):
         if not isinstance(data, dict) or not isinstance(data.get("document"), dict):
             problems.append(_problem(where, f"deployments[{index}]", "needs a document object"))
@@ -186,7 +197,9 @@ def _check_release(where: str, path: str, release: dict[str, Any]) -> list[dict[
     problems = []
     parsed = parse_tag(str(release.get("version") or ""))
     if not isinstance(parsed, TagVersion):
-        problems.append(_problem(where, f"{path}.version", f"not a version: {release.get('version')!r}"))
+        problems.append(
+            _problem(where, f"{path}.version", f"not a version: {release.get('version')!r}")
+        )
     try:
         _date(release.get("date"))
     except ValueError as error:
@@ -345,9 +358,8 @@ def _assign_release(release: Release, item: dict[str, Any]) -> bool:
 def normalize_requires(requires: dict[str, Any]) -> dict[str, Any]:
     """Component requirements with the raw range and its normalized form side by side."""
     result = {}
-    for name, req in sorted(requires.items()):
-        if not isinstance(req, dict):
-            req = {"range": req}
+    for name, given in sorted(requires.items()):
+        req = given if isinstance(given, dict) else {"range": given}
         raw = req.get("range")
         result[name] = {
             "range": raw,

@@ -25,9 +25,7 @@ def get_settings() -> Settings:
     return current_app.config["SETTINGS"]
 
 
-def json_response(
-    data: Any, status: int = 200, last_modified: datetime | None = None
-) -> Response:
+def json_response(data: Any, status: int = 200, last_modified: datetime | None = None) -> Response:
     """A JSON answer with ETag (hash of the body) and Last-Modified; 304 when it matches."""
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     response = Response(body, status=status, mimetype="application/json")

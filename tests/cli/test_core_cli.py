@@ -32,12 +32,16 @@ def empty(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            names = connection.execute(
-                text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-                    " AND tablename <> 'alembic_version'"
+            names = (
+                connection.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                        " AND tablename <> 'alembic_version'"
+                    )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
             connection.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
@@ -106,7 +110,10 @@ def test_a_failed_import_changes_nothing(cli_database_url, tmp_path: Path):
         (b'{"format": "sva-registry-export", "formatVersion": 1, "modules": [', "line 1"),
         (b'{"format": "sva-registry-export", "formatVersion": 2}', "formatVersion: must be 1"),
         (b'{"format": "sva-registry-export" \xff\xfe}', "not UTF-8"),
-        (b'{"format": "sva-registry-export", "formatVersion": 1, "modules": {}}', "modules: must be a list"),
+        (
+            b'{"format": "sva-registry-export", "formatVersion": 1, "modules": {}}',
+            "modules: must be a list",
+        ),
     ],
 )
 def test_broken_export_files_are_reported(cli_database_url, tmp_path: Path, content, message):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from registry.cli import cli
@@ -52,7 +52,11 @@ def test_import_admin_doku_studio_and_publiccode_then_again_changes_nothing(cli_
     [
         ("empty.sva-module.yml", b"", "empty"),
         ("latin1.sva-module.yml", "id: mängel\n".encode("latin-1"), "UTF-8"),
-        ("syntax.sva-module.yml", b"id: [unclosed\nname: x\n", "syntax.sva-module.yml:2:5: invalid YAML"),
+        (
+            "syntax.sva-module.yml",
+            b"id: [unclosed\nname: x\n",
+            "syntax.sva-module.yml:2:5: invalid YAML",
+        ),
     ],
 )
 def test_bad_metadata_file_fails_the_import_and_stores_nothing(

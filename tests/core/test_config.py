@@ -36,7 +36,9 @@ def test_file_then_environment_override(tmp_path: Path):
 
 def test_every_problem_is_listed_at_once(tmp_path: Path):
     config = tmp_path / "c.toml"
-    config.write_text('[server]\nport = "eighty"\nworkers = 0\ncolour = "blue"\n[nonsense]\na = 1\n')
+    config.write_text(
+        '[server]\nport = "eighty"\nworkers = 0\ncolour = "blue"\n[nonsense]\na = 1\n'
+    )
     with pytest.raises(ConfigError) as caught:
         load_settings(
             None,

@@ -85,8 +85,18 @@ def test_releases_are_newest_first_with_raw_and_normalized_ranges(client, catalo
     npm = body["items"][1]["requires"]["humhub"]
     assert npm == {"range": "^1.8.3", "normalized": ">=1.8.3,<2.0.0", "capabilities": []}
     release = client.get("/api/v1/modules/chatbot/releases").get_json()["items"][0]
-    for key in ("version", "tag", "sha", "date", "prerelease", "yanked", "license", "requires",
-                "dependsOn", "problems"):
+    for key in (
+        "version",
+        "tag",
+        "sha",
+        "date",
+        "prerelease",
+        "yanked",
+        "license",
+        "requires",
+        "dependsOn",
+        "problems",
+    ):
         assert key in release
     assert release["license"] == {"declared": "GPL-3.0-or-later", "detected": "GPL-3.0"}
 
@@ -163,7 +173,7 @@ def test_module_list_page(client, catalogue):
 
 @pytest.mark.parametrize("method", ["get", "put", "delete"])
 def test_ids_beyond_the_integer_column_are_404_not_500(client, method):
-    # PostgreSQL's integer is 32 bits: 2**31 would overflow inside the query (found by schemathesis).
+    # PostgreSQL's integer is 32 bits: 2**31 overflowed inside the query (found by schemathesis).
     response = getattr(client, method)(f"/api/v1/deployments/{2**31}")
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not-found"
