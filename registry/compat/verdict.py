@@ -27,6 +27,7 @@ from itertools import chain
 
 from packaging.version import InvalidVersion, Version
 
+from registry.compat.index import Layout, Requirements, layout_of
 from registry.compat.licenses import license_allowed
 from registry.compat.model import (
     Blocked,
@@ -113,6 +114,7 @@ class _ModuleIndex:
     # Modules without dependencies whose releases have equal versions and signatures (in-app
     # modules released with the app, for example) get equal verdicts but for the slug.
     body: object = None
+    layout: Layout | None = None  # its releases as columns (see ``index``)
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,28 @@ class _Compiled:
 # Rules 1-3 for one release in one environment: its ``Blocked`` entry, None when they allow it.
 _Outcome = Blocked | None
 _UNSET = object()  # no outcome cached yet (None is a cached outcome)
+
+
+@dataclass(frozen=True)
+class _Column:
+    """Rules 1-3 reasons from one source (state, a component, the license) for each release of
+    a module in one environment."""
+
+    cells: tuple[tuple[Reason, ...], ...]  # per release (newest first)
+    rows: int  # bit i set: release i has reasons here
+    alone: tuple[_Outcome, ...]  # per release, its outcome if this were its only reasons
+
+
+def _either(first: _Outcome, second: _Outcome) -> _Outcome:
+    return first if first is not None else second
+
+
+def _bits(mask: int) -> Iterable[int]:
+    """The positions of the set bits of ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 @dataclass
@@ -206,12 +230,15 @@ class Evaluator:
         self._license_cache: dict[tuple[str | None, int], tuple[Reason, ...]] = {}
         self._dependency_cache: dict[tuple[object, ...], tuple[Reason, ...]] = {}
         self._outcomes: dict[tuple[object, ...], Blocked] = {}
+        self._columns: dict[tuple[object, ...], _Column | None] = {}
+        self._combined: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
         self._module_outcomes: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
         self._plans: dict[tuple[object, ...], ComponentPlan] = {}
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
         self._projections: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self._shapes: dict[tuple[object, ...], Verdict] = {}
         self._bodies: dict[tuple[object, ...], Verdict] = {}
         self._verdicts: dict[tuple[str, tuple[object, ...]], Verdict] = {}
 
@@ -377,13 +404,34 @@ class Evaluator:
     def _compute(
         self, env: _Env, index: _ModuleIndex, installed: Mapping[str, str], allow_upgrades: bool
     ) -> Verdict:
+        outcomes = self._outcomes_of(env, index)
+        if index.closure:
+            return self._build(env, index, outcomes, installed, allow_upgrades)
+        # Without dependencies a verdict reads only rules 1-3 and the channel: environments
+        # with the same outcomes (interned) share it.
+        key = (index.body, id(outcomes), env.stable)
+        verdict = self._shapes.get(key)
+        if verdict is None:
+            verdict = self._shapes[key] = self._build(env, index, outcomes, installed, False)
+        return verdict
+
+    def _build(
+        self,
+        env: _Env,
+        index: _ModuleIndex,
+        outcomes: tuple[_Outcome, ...],
+        installed: Mapping[str, str],
+        allow_upgrades: bool,
+    ) -> Verdict:
+        """The verdict from the outcomes of rules 1-3, resolving dependencies (rule 4) for the
+        releases they allow, and the upgrade plan of the newest release when it is blocked."""
         adoptable: list[str] = []
         blocked: list[Blocked] = []
         newest: Release | None = None
         newest_reasons: tuple[Reason, ...] = ()
         newest_outcome: _Outcome = None
         on_stable = env.deployment.channel == "stable"
-        for compiled, outcome in zip(index.compiled, self._outcomes_of(env, index), strict=True):
+        for compiled, outcome in zip(index.compiled, outcomes, strict=True):
             release = compiled.release
             if outcome is not None:
                 reasons = outcome.reasons
@@ -414,6 +462,8 @@ class Evaluator:
     def _outcomes_of(self, env: _Env, index: _ModuleIndex) -> tuple[_Outcome, ...]:
         """Rules 1-3 for every release of a module.  Modules with dependencies keep them per
         projection: their verdicts also vary with installed versions, rules 1-3 do not."""
+        if index.layout is not None:
+            return self._outcomes_by_columns(env, index, index.layout)
         if not index.closure:
             return tuple([self._outcome(env, compiled) for compiled in index.compiled])
         key = env.parts[index.slug]
@@ -422,6 +472,119 @@ class Evaluator:
             found = self._module_outcomes[key] = tuple(
                 [self._outcome(env, compiled) for compiled in index.compiled]
             )
+        return found
+
+    def _outcomes_by_columns(
+        self, env: _Env, index: _ModuleIndex, layout: Layout
+    ) -> tuple[_Outcome, ...]:
+        """Rules 1-3 for every release of a module, combining its columns (state, one per
+        component, license) for this environment.  Columns without reasons are left out, so
+        environments that differ only in what blocks nothing share the result object."""
+        columns: list[_Column] = []
+        column = self._state_column(env, index, layout)
+        if column is not None:
+            columns.append(column)
+        for name, requirements in zip(layout.components, layout.columns, strict=True):
+            column = self._component_column(env, index, layout, name, requirements)
+            if column is not None:
+                columns.append(column)
+        column = self._license_column(env, index, layout)
+        if column is not None:
+            columns.append(column)
+        key = (index.body, *map(id, columns))
+        found = self._combined.get(key)
+        if found is None:
+            found = self._combined[key] = self._combine(layout.versions, columns)
+        return found
+
+    def _state_column(self, env: _Env, index: _ModuleIndex, layout: Layout) -> _Column | None:
+        """Per release, its state reasons on the environment's channel (None: none)."""
+        key = (index.body, "state", env.stable)
+        if key not in self._columns:
+            cells = layout.on_stable if env.stable else layout.on_prerelease
+            self._columns[key] = None if cells is None else self._column(layout.versions, cells)
+        return self._columns[key]
+
+    def _component_column(
+        self,
+        env: _Env,
+        index: _ModuleIndex,
+        layout: Layout,
+        name: str,
+        requirements: tuple[Requirements, ...],
+    ) -> _Column | None:
+        """Per release, the reasons of its requirements on component ``name`` (None: none)."""
+        key = (index.body, "component", name, env.tokens.get(name, -1))
+        if key in self._columns:
+            return self._columns[key]
+        cells = []
+        for items in requirements:
+            cell: tuple[Reason, ...] = ()
+            for token, requirement in items:
+                part = env.requirements.get(token)
+                if part is None:
+                    part = env.requirements[token] = self._requirement_part(env, token, requirement)
+                # A single part keeps its identity: outcome keys are part identities.
+                cell = part if not cell else cell + part
+            cells.append(cell)
+        column = self._columns[key] = self._column(layout.versions, cells)
+        return column
+
+    def _license_column(self, env: _Env, index: _ModuleIndex, layout: Layout) -> _Column | None:
+        """Per release, the reasons of rule 3 (None: none)."""
+        key = (index.body, "license", env.allowed_token)
+        if key in self._columns:
+            return self._columns[key]
+        cells = []
+        for license_ in layout.licenses:
+            part = env.licenses.get(license_)
+            if part is None:
+                part = env.licenses[license_] = self._license_part(env, license_)
+            cells.append(part)
+        column = self._columns[key] = self._column(layout.versions, cells)
+        return column
+
+    def _column(
+        self, versions: tuple[str, ...], cells: Sequence[tuple[Reason, ...]]
+    ) -> _Column | None:
+        """A column from its cells (None when no cell has a reason)."""
+        rows = 0
+        for i, cell in enumerate(cells):
+            if cell:
+                rows |= 1 << i
+        if not rows:
+            return None
+        alone = tuple(
+            [self._blocked(v, [c]) if c else None for v, c in zip(versions, cells, strict=True)]
+        )
+        return _Column(tuple(cells), rows, alone)
+
+    def _combine(self, versions: tuple[str, ...], columns: list[_Column]) -> tuple[_Outcome, ...]:
+        """The outcome of each release from the columns: where only one column has reasons
+        for a release its outcome is that column's; where several have, their cells in order."""
+        if not columns:
+            return (None,) * len(versions)
+        outcomes = columns[0].alone
+        rows, shared = columns[0].rows, 0
+        for column in columns[1:]:
+            shared |= rows & column.rows
+            rows |= column.rows
+            outcomes = tuple(map(_either, outcomes, column.alone))
+        if shared:
+            patched = list(outcomes)
+            for i in _bits(shared):
+                patched[i] = self._blocked(versions[i], [c.cells[i] for c in columns if c.cells[i]])
+            outcomes = tuple(patched)
+        return outcomes
+
+    def _blocked(self, version: str, parts: list[tuple[Reason, ...]]) -> Blocked:
+        """The interned ``Blocked`` of ``version`` with the concatenation of non-empty
+        ``parts``.  Parts are cached objects, so their identities stand for their values."""
+        key = (version, *map(id, parts))
+        found = self._outcomes.get(key)
+        if found is None:
+            reasons = parts[0] if len(parts) == 1 else tuple(chain.from_iterable(parts))
+            found = self._outcomes[key] = Blocked(version, reasons)
         return found
 
     def _plan(
@@ -484,16 +647,9 @@ class Evaluator:
             part = env.licenses[license_] = self._license_part(env, license_)
         if part:
             parts.append(part)
-        found: _Outcome = None
-        if parts:
-            # Keyed by value, not by release: releases of any module with the same version and
-            # the same non-empty parts share one outcome (and one ``Blocked``).
-            version = compiled.release.version
-            key = (version, *map(id, parts))
-            found = self._outcomes.get(key)
-            if found is None:
-                reasons = parts[0] if len(parts) == 1 else tuple(chain.from_iterable(parts))
-                found = self._outcomes[key] = Blocked(version, reasons)
+        # Keyed by value, not by release: releases of any module with the same version and
+        # the same non-empty parts share one outcome.
+        found = self._blocked(compiled.release.version, parts) if parts else None
         env.outcomes[id(compiled)] = found
         return found
 
@@ -628,6 +784,13 @@ def _build_index(catalog: Catalog, tokens: dict[object, int]) -> dict[str, _Modu
                 ("body", tuple((c.signature, c.release.version) for c in compiled)), len(tokens)
             ),
             reads_channel=any(r.prerelease for r in every) or any(map(_is_prerelease, known)),
+            layout=layout_of(
+                [c.release.version for c in compiled],
+                [c.requirements for c in compiled],
+                [c.release.license for c in compiled],
+                [c.on_stable for c in compiled],
+                [c.on_prerelease for c in compiled],
+            ),
         )
     return index
 
