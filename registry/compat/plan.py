@@ -202,7 +202,11 @@ def _module_steps(
         steps = [
             PlanStep(
                 module=r.module,
-                from_version=deployment.installed(r.module or ""),
+                # Within the plan the release's own module is at the release's version (a
+                # self-dependency must not read the installed version: verdicts do not).
+                from_version=release.version
+                if r.module == release.module
+                else deployment.installed(r.module or ""),
                 to=None,
                 message=f"no known release of {r.module} satisfies {r.required}",
             )

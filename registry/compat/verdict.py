@@ -231,6 +231,7 @@ class Evaluator:
         self._dependency_cache: dict[tuple[object, ...], tuple[Reason, ...]] = {}
         self._outcomes: dict[tuple[object, ...], Blocked] = {}
         self._columns: dict[tuple[object, ...], _Column | None] = {}
+        self._rows: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
         self._combined: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
         self._module_outcomes: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
         self._plans: dict[tuple[object, ...], ComponentPlan] = {}
@@ -465,7 +466,9 @@ class Evaluator:
         if index.layout is not None:
             return self._outcomes_by_columns(env, index, index.layout)
         if not index.closure:
-            return tuple([self._outcome(env, compiled) for compiled in index.compiled])
+            # Interned, like the combined columns: callers key caches by its identity.
+            outcomes = tuple([self._outcome(env, compiled) for compiled in index.compiled])
+            return self._rows.setdefault((index.body, *map(id, outcomes)), outcomes)
         key = env.parts[index.slug]
         found = self._module_outcomes.get(key)
         if found is None:

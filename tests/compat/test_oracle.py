@@ -35,6 +35,10 @@ def random_release(rng: random.Random, slug: str, version: str, slugs: list[str]
     if rng.random() < 0.3:
         caps = frozenset(rng.sample(["a", "b"], rng.randint(1, 2)))
         requires.append(ComponentRequirement("server", None, caps))
+    if rng.random() < 0.1:  # a second range on the app: one column cell with two parts
+        requires.append(ComponentRequirement("app", parse_range(rng.choice(APP_RANGES))))
+    if rng.random() < 0.2:  # another order: some modules then have no column layout
+        requires.reverse()
     depends = tuple(
         ModuleRequirement(other, parse_range(rng.choice(DEP_RANGES)))
         for other in rng.sample(slugs, rng.randint(0, min(2, len(slugs))))
