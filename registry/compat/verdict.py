@@ -195,6 +195,7 @@ class _Env:
     parts: dict[str, tuple[object, ...]] = field(default_factory=dict)  # per module
     stable: bool = True
     outcomes: dict[int, object] = field(default_factory=dict)  # per compiled release
+    module_outcomes: dict[str, tuple[_Outcome, ...]] = field(default_factory=dict)
     requirements: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per token
     licenses: dict[str | None, tuple[Reason, ...]] = field(default_factory=dict)
     candidate_tokens: dict[tuple[str, str | None], int] = field(default_factory=dict)
@@ -233,7 +234,7 @@ class Evaluator:
         self._columns: dict[tuple[object, ...], _Column | None] = {}
         self._rows: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
         self._combined: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
-        self._module_outcomes: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
+        self._allowed: dict[tuple[str, int], tuple[Release, ...]] = {}
         self._plans: dict[tuple[object, ...], ComponentPlan] = {}
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
@@ -461,20 +462,17 @@ class Evaluator:
         )
 
     def _outcomes_of(self, env: _Env, index: _ModuleIndex) -> tuple[_Outcome, ...]:
-        """Rules 1-3 for every release of a module.  Modules with dependencies keep them per
-        projection: their verdicts also vary with installed versions, rules 1-3 do not."""
+        """Rules 1-3 for every release of a module (newest first).  The result is interned:
+        callers key caches by its identity."""
+        found = env.module_outcomes.get(index.slug)
+        if found is not None:
+            return found
         if index.layout is not None:
-            return self._outcomes_by_columns(env, index, index.layout)
-        if not index.closure:
-            # Interned, like the combined columns: callers key caches by its identity.
+            found = self._outcomes_by_columns(env, index, index.layout)
+        else:
             outcomes = tuple([self._outcome(env, compiled) for compiled in index.compiled])
-            return self._rows.setdefault((index.body, *map(id, outcomes)), outcomes)
-        key = env.parts[index.slug]
-        found = self._module_outcomes.get(key)
-        if found is None:
-            found = self._module_outcomes[key] = tuple(
-                [self._outcome(env, compiled) for compiled in index.compiled]
-            )
+            found = self._rows.setdefault((index.body, *map(id, outcomes)), outcomes)
+        env.module_outcomes[index.slug] = found
         return found
 
     def _outcomes_by_columns(
@@ -720,12 +718,18 @@ class Evaluator:
         key = (slug, pinned)
         found = env.candidates.get(key)
         if found is None:
-            releases = self._index[slug].releases if slug in self._index else ()
-            found = tuple(
-                r
-                for r in releases
-                if (pinned is None or r.version == pinned) and not self._base(env, r)
-            )
+            index = self._index.get(slug)
+            if index is None:
+                found = ()
+            elif pinned is None:
+                outcomes = self._outcomes_of(env, index)
+                found = self._allowed.get((slug, id(outcomes)))
+                if found is None:
+                    found = self._allowed[(slug, id(outcomes))] = tuple(
+                        [r for r, o in zip(index.releases, outcomes, strict=True) if o is None]
+                    )
+            else:
+                found = tuple(r for r in self._candidates(env, slug, None) if r.version == pinned)
             env.candidates[key] = found
         return found
 
