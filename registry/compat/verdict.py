@@ -3,7 +3,11 @@ not (DESIGN §4), plus an upgrade plan for the newest release when it is blocked
 
 ``Evaluator`` indexes a catalog once and shares work: the answer for a module depends only on
 the part of a deployment that the module's releases (and their dependencies) read, so
-deployments that agree on that part share one ``Verdict`` object.
+deployments that agree on that part share one ``Verdict`` object.  Below that, rules 1-3 are
+evaluated per column (``index``): the reasons of a module's releases from its state, from each
+component and from its license are computed once per state of that input and combined per
+environment; results are interned, so equal outcomes are one object and caches can be keyed by
+identity (every keyed object is kept alive by the evaluator, so an identity is never reused).
 
 Definitions decided here:
 - ``newest`` is the highest release the deployment could ever be offered: not yanked, and no
