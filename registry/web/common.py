@@ -1,4 +1,4 @@
-"""Helpers shared by the blueprints: the request's session and cached JSON answers."""
+"""Helpers shared by the blueprints: the request's session, settings, JSON answers, query ints."""
 
 from __future__ import annotations
 
