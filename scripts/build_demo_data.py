@@ -41,6 +41,7 @@ from packaging.version import Version
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from registry.compat.versions import TagVersion, parse_tag
+from registry.metadata import capabilities_from_introspection
 
 logger = logging.getLogger(__name__)
 
@@ -514,13 +515,7 @@ def build_app_component(app_repo: dict[str, Any]) -> dict[str, Any]:
 
 def introspection_fields(introspection: dict[str, Any]) -> list[str]:
     """Root query and mutation field names of a GraphQL introspection result, sorted."""
-    schema = introspection.get("data", introspection)["__schema"]
-    types = {t["name"]: t for t in schema["types"]}
-    names: set[str] = set()
-    for root in ("queryType", "mutationType"):
-        if schema.get(root):
-            names.update(f["name"] for f in types[schema[root]["name"]]["fields"] or [])
-    return sorted(names)
+    return sorted(capabilities_from_introspection(introspection, "introspection"))
 
 
 def build_mainserver_component(capabilities: Sequence[str]) -> dict[str, Any]:

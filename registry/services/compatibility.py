@@ -50,6 +50,7 @@ from registry.compat import (
 )
 from registry.config import Settings
 from registry.errors import InvalidInput, NotFound
+from registry.metadata import capabilities_from_introspection
 from registry.models import Component, ComponentCapability, ComponentVersion, Module
 from registry.models import Release as ReleaseRow
 from registry.services.deployments import validated_document
@@ -649,24 +650,9 @@ def introspection_capabilities(introspection: Any) -> list[str]:
     """Root query and mutation field names of a GraphQL introspection result, sorted.
 
     Accepts the response as GraphQL servers send it (``{"data": {"__schema": ...}}``) or the
-    bare ``{"__schema": ...}``; InvalidInput when it is neither.
+    bare ``{"__schema": ...}``; InvalidInput (a MetadataError) when it is neither.
     """
-    schema = None
-    if isinstance(introspection, dict):
-        schema = introspection.get("data", introspection).get("__schema")
-    if not isinstance(schema, dict) or not isinstance(schema.get("types"), list):
-        raise InvalidInput(
-            "not a GraphQL introspection result",
-            [{"field": "__schema", "message": "expected {'data': {'__schema': {'types': [...]}}}"}],
-        )
-    types = {t.get("name"): t for t in schema["types"] if isinstance(t, dict)}
-    names: set[str] = set()
-    for root in ("queryType", "mutationType"):
-        root_type = schema.get(root)
-        if isinstance(root_type, dict):
-            fields = types.get(root_type.get("name"), {}).get("fields") or []
-            names.update(f["name"] for f in fields if isinstance(f, dict) and f.get("name"))
-    return sorted(names)
+    return sorted(capabilities_from_introspection(introspection, "<request>"))
 
 
 def capabilities_from_body(body: Any) -> list[str]:
