@@ -28,9 +28,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import chain
+from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from registry.compat.collector import collector_paused
 from registry.compat.index import Layout, Requirements, layout_of
 from registry.compat.licenses import license_allowed
 from registry.compat.model import (
@@ -115,10 +117,21 @@ class _ModuleIndex:
     licenses: tuple[str | None, ...]  # license expressions in it and its closure
     reads_channel: bool  # a prerelease in it, its closure or its components' known versions
     compiled: tuple[_Compiled, ...] = ()  # aligned with releases
+    versions: tuple[str, ...] = ()  # aligned with releases
+    dependent_rows: tuple[int, ...] = ()  # positions of releases with dependencies
+    # Position of the newest release offered on each channel (not yanked; no prerelease on
+    # the stable channel), None when there is none.
+    newest_on_stable: int | None = None
+    newest_on_prerelease: int | None = None
     # Modules without dependencies whose releases have equal versions and signatures (in-app
     # modules released with the app, for example) get equal verdicts but for the slug.
     body: object = None
     layout: Layout | None = None  # its releases as columns (see ``index``)
+    # Interned keys of its layout's columns: equal keys mean equal versions and equal inputs, so
+    # modules with equal columns (the app column of in-app modules, say) share their results.
+    state_key: int = -1
+    column_keys: tuple[int, ...] = ()  # aligned with layout.components
+    license_key: int = -1
 
 
 @dataclass(frozen=True)
@@ -165,26 +178,16 @@ _Outcome = Blocked | None
 _UNSET = object()  # no outcome cached yet (None is a cached outcome)
 
 
-@dataclass(frozen=True)
 class _Column:
-    """Rules 1-3 reasons from one source (state, a component, the license) for each release of
-    a module in one environment."""
+    """Rules 1-3 reasons from one source (state, a component, the license, or several of them
+    merged) for each release of a module in one environment."""
 
-    cells: tuple[tuple[Reason, ...], ...]  # per release (newest first)
-    rows: int  # bit i set: release i has reasons here
-    alone: tuple[_Outcome, ...]  # per release, its outcome if this were its only reasons
+    __slots__ = ("cells", "outcomes")
 
-
-def _either(first: _Outcome, second: _Outcome) -> _Outcome:
-    return first if first is not None else second
-
-
-def _bits(mask: int) -> Iterable[int]:
-    """The positions of the set bits of ``mask``, lowest first."""
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
+    def __init__(self, cells: tuple[tuple[Reason, ...], ...]) -> None:
+        self.cells = cells  # per release (newest first)
+        # The outcome of each release when these are all its reasons (built when needed).
+        self.outcomes: tuple[_Outcome, ...] | None = None
 
 
 @dataclass
@@ -236,10 +239,15 @@ class Evaluator:
         self._dependency_cache: dict[tuple[object, ...], tuple[Reason, ...]] = {}
         self._outcomes: dict[tuple[object, ...], Blocked] = {}
         self._columns: dict[tuple[object, ...], _Column | None] = {}
+        self._column_values: dict[tuple[int, ...], _Column | None] = {}
+        self._merged: dict[tuple[int, int], _Column] = {}
+        self._joins: dict[tuple[int, int], tuple[Reason, ...]] = {}
+        self._reasons: dict[tuple[Reason, ...], tuple[Reason, ...]] = {}
         self._rows: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
         self._combined: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
         self._allowed: dict[tuple[str, int], tuple[Release, ...]] = {}
-        self._plans: dict[tuple[object, ...], ComponentPlan] = {}
+        self._plans: dict[tuple[object, ...], ComponentPlan | UpgradePlan] = {}
+        self._named: dict[int, tuple[str, ...]] = {}  # components named by an outcome's reasons
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
@@ -261,17 +269,18 @@ class Evaluator:
     ) -> dict[str, Verdict]:
         """Verdicts of ``deployment`` for ``modules`` (default: all); unknown slugs are
         skipped."""
-        env = self._env(deployment)
-        installed = dict(deployment.modules)
-        if modules is None:
-            result = dict(self._shared(env))
-            slugs: Iterable[str] = self._with_deps
-        else:
-            result = {}
-            slugs = [s for s in modules if s in self._index]
-        for slug in slugs:
-            result[slug] = self._verdict(env, slug, installed, allow_upgrades)
-        return result
+        with collector_paused():
+            env = self._env(deployment)
+            installed = dict(deployment.modules)
+            if modules is None:
+                result = dict(self._shared(env))
+                slugs: Iterable[str] = self._with_deps
+            else:
+                result = {}
+                slugs = [s for s in modules if s in self._index]
+            for slug in slugs:
+                result[slug] = self._verdict(env, slug, installed, allow_upgrades)
+            return result
 
     def evaluate_many(
         self,
@@ -283,13 +292,14 @@ class Evaluator:
         wanted = None if modules is None else tuple(modules)
         done: dict[DeploymentState, dict[str, Verdict]] = {}
         results = []
-        for deployment in deployments:
-            known = done.get(deployment)
-            if known is None:
-                known = done[deployment] = self.evaluate(deployment, wanted, allow_upgrades)
-                results.append(known)
-            else:
-                results.append(dict(known))  # each deployment gets its own dict
+        with collector_paused():
+            for deployment in deployments:
+                known = done.get(deployment)
+                if known is None:
+                    known = done[deployment] = self.evaluate(deployment, wanted, allow_upgrades)
+                    results.append(known)
+                else:
+                    results.append(dict(known))  # each deployment gets its own dict
         return results
 
     def release_reasons(
@@ -413,9 +423,12 @@ class Evaluator:
         outcomes = self._outcomes_of(env, index)
         if index.closure:
             return self._build(env, index, outcomes, installed, allow_upgrades)
-        # Without dependencies a verdict reads only rules 1-3 and the channel: environments
-        # with the same outcomes (interned) share it.
-        key = (index.body, id(outcomes), env.stable)
+        # Without dependencies a verdict reads only rules 1-3, the channel and (for the upgrade
+        # plan) the states of the components that block its newest release: environments that
+        # agree on those share it.
+        row = index.newest_on_stable if env.stable else index.newest_on_prerelease
+        newest = None if row is None else outcomes[row]
+        key = (index.body, id(outcomes), env.stable, *self._plan_states(env, newest))
         verdict = self._shapes.get(key)
         if verdict is None:
             verdict = self._shapes[key] = self._build(env, index, outcomes, installed, False)
@@ -431,37 +444,30 @@ class Evaluator:
     ) -> Verdict:
         """The verdict from the outcomes of rules 1-3, resolving dependencies (rule 4) for the
         releases they allow, and the upgrade plan of the newest release when it is blocked."""
-        adoptable: list[str] = []
-        blocked: list[Blocked] = []
-        newest: Release | None = None
-        newest_reasons: tuple[Reason, ...] = ()
-        newest_outcome: _Outcome = None
-        on_stable = env.deployment.channel == "stable"
-        for compiled, outcome in zip(index.compiled, outcomes, strict=True):
-            release = compiled.release
-            if outcome is not None:
-                reasons = outcome.reasons
-                blocked.append(outcome)
-            elif release.depends_on:
-                reasons = self._dependency_reasons(env, compiled, installed, allow_upgrades)
-                if reasons:
-                    blocked.append(Blocked(release.version, reasons))
-                else:
-                    adoptable.append(release.version)
-            else:
-                reasons = ()
-                adoptable.append(release.version)
-            offered = compiled.offered_on_stable if on_stable else compiled.offered_on_prerelease
-            if newest is None and offered:
-                newest, newest_reasons, newest_outcome = release, reasons, outcome
+        final: Sequence[_Outcome] = outcomes
+        if index.dependent_rows:
+            final = list(outcomes)
+            for row in index.dependent_rows:
+                if outcomes[row] is None:
+                    compiled = index.compiled[row]
+                    reasons = self._dependency_reasons(env, compiled, installed, allow_upgrades)
+                    if reasons:
+                        final[row] = self._blocked(index.versions[row], [reasons])
+        newest = index.newest_on_stable if env.stable else index.newest_on_prerelease
         plan = None
-        if newest is not None and newest_reasons:
-            plan = self._plan(env, newest, newest_reasons, newest_outcome, installed)
+        if newest is not None and final[newest] is not None:
+            plan = self._plan(
+                env,
+                index.releases[newest],
+                final[newest].reasons,  # type: ignore[union-attr]
+                outcomes[newest],
+                installed,
+            )
         return Verdict(
             module=index.slug,
-            adoptable=tuple(adoptable),
-            newest=None if newest is None else newest.version,
-            blocked=tuple(blocked),
+            adoptable=tuple([v for v, o in zip(index.versions, final, strict=True) if o is None]),
+            newest=None if newest is None else index.versions[newest],
+            blocked=tuple([o for o in final if o is not None]),
             upgrade_plan=plan,
         )
 
@@ -489,22 +495,25 @@ class Evaluator:
         column = self._state_column(env, index, layout)
         if column is not None:
             columns.append(column)
-        for name, requirements in zip(layout.components, layout.columns, strict=True):
-            column = self._component_column(env, index, layout, name, requirements)
+        for key, name, requirements in zip(
+            index.column_keys, layout.components, layout.columns, strict=True
+        ):
+            column = self._component_column(env, layout, key, name, requirements)
             if column is not None:
                 columns.append(column)
         column = self._license_column(env, index, layout)
         if column is not None:
             columns.append(column)
-        key = (index.body, *map(id, columns))
-        found = self._combined.get(key)
+        # Column keys include the versions, so columns shared by modules imply equal versions.
+        combination = (len(layout.versions), *map(id, columns))
+        found = self._combined.get(combination)
         if found is None:
-            found = self._combined[key] = self._combine(layout.versions, columns)
+            found = self._combined[combination] = self._combine(layout.versions, columns)
         return found
 
     def _state_column(self, env: _Env, index: _ModuleIndex, layout: Layout) -> _Column | None:
         """Per release, its state reasons on the environment's channel (None: none)."""
-        key = (index.body, "state", env.stable)
+        key = (index.state_key, env.stable)
         if key not in self._columns:
             cells = layout.on_stable if env.stable else layout.on_prerelease
             self._columns[key] = None if cells is None else self._column(layout.versions, cells)
@@ -513,38 +522,41 @@ class Evaluator:
     def _component_column(
         self,
         env: _Env,
-        index: _ModuleIndex,
         layout: Layout,
+        key: int,
         name: str,
         requirements: tuple[Requirements, ...],
     ) -> _Column | None:
-        """Per release, the reasons of its requirements on component ``name`` (None: none)."""
-        key = (index.body, "component", name, env.tokens.get(name, -1))
-        if key in self._columns:
-            return self._columns[key]
+        """Per release, the reasons of its requirements on component ``name`` (None: none).
+        ``key`` stands for the versions and requirements: modules with equal ones share it."""
+        state_key = (key, env.tokens.get(name, -1))
+        if state_key in self._columns:
+            return self._columns[state_key]
+        parts = env.requirements
         cells = []
         for items in requirements:
             cell: tuple[Reason, ...] = ()
             for token, requirement in items:
-                part = env.requirements.get(token)
+                part = parts.get(token)
                 if part is None:
-                    part = env.requirements[token] = self._requirement_part(env, token, requirement)
+                    part = parts[token] = self._requirement_part(env, token, requirement)
                 # A single part keeps its identity: outcome keys are part identities.
-                cell = part if not cell else cell + part
+                cell = part if not cell else self._intern(cell + part)
             cells.append(cell)
-        column = self._columns[key] = self._column(layout.versions, cells)
+        column = self._columns[state_key] = self._column(layout.versions, cells)
         return column
 
     def _license_column(self, env: _Env, index: _ModuleIndex, layout: Layout) -> _Column | None:
         """Per release, the reasons of rule 3 (None: none)."""
-        key = (index.body, "license", env.allowed_token)
+        key = (index.license_key, env.allowed_token)
         if key in self._columns:
             return self._columns[key]
+        parts = env.licenses
         cells = []
         for license_ in layout.licenses:
-            part = env.licenses.get(license_)
+            part = parts.get(license_)
             if part is None:
-                part = env.licenses[license_] = self._license_part(env, license_)
+                part = parts[license_] = self._license_part(env, license_)
             cells.append(part)
         column = self._columns[key] = self._column(layout.versions, cells)
         return column
@@ -552,35 +564,57 @@ class Evaluator:
     def _column(
         self, versions: tuple[str, ...], cells: Sequence[tuple[Reason, ...]]
     ) -> _Column | None:
-        """A column from its cells (None when no cell has a reason)."""
-        rows = 0
-        for i, cell in enumerate(cells):
-            if cell:
-                rows |= 1 << i
-        if not rows:
-            return None
-        alone = tuple(
-            [self._blocked(v, [c]) if c else None for v, c in zip(versions, cells, strict=True)]
-        )
-        return _Column(tuple(cells), rows, alone)
+        """The interned column of these cells (None when no cell has a reason).  Parts are
+        interned by value, so columns of equal reasons are one object whatever their inputs."""
+        key = (id(versions), *map(id, cells))
+        found = self._column_values.get(key, _UNSET)
+        if found is _UNSET:
+            found = self._column_values[key] = _Column(tuple(cells)) if any(cells) else None
+        return found  # type: ignore[return-value]
 
     def _combine(self, versions: tuple[str, ...], columns: list[_Column]) -> tuple[_Outcome, ...]:
-        """The outcome of each release from the columns: where only one column has reasons
-        for a release its outcome is that column's; where several have, their cells in order."""
+        """The outcome of each release from the columns: the concatenation of its cells in
+        column order, None where no column has reasons for it."""
         if not columns:
             return (None,) * len(versions)
-        outcomes = columns[0].alone
-        rows, shared = columns[0].rows, 0
-        for column in columns[1:]:
-            shared |= rows & column.rows
-            rows |= column.rows
-            outcomes = tuple(map(_either, outcomes, column.alone))
-        if shared:
-            patched = list(outcomes)
-            for i in _bits(shared):
-                patched[i] = self._blocked(versions[i], [c.cells[i] for c in columns if c.cells[i]])
-            outcomes = tuple(patched)
-        return outcomes
+        column = columns[0]
+        for other in columns[1:]:
+            column = self._merge(column, other)
+        if column.outcomes is None:
+            interned = self._outcomes
+            outcomes: list[_Outcome] = []
+            for version, cell in zip(versions, column.cells, strict=True):
+                if not cell:
+                    outcomes.append(None)
+                    continue
+                found = interned.get((version, id(cell)))
+                if found is None:
+                    found = interned[(version, id(cell))] = Blocked(version, cell)
+                outcomes.append(found)
+            column.outcomes = tuple(outcomes)
+        return column.outcomes
+
+    def _merge(self, first: _Column, second: _Column) -> _Column:
+        """The column whose cells are those of ``first`` followed by those of ``second``.
+        Merges are cached, so environments that share their first columns share this work."""
+        key = (id(first), id(second))
+        found = self._merged.get(key)
+        if found is None:
+            # Joined cells are interned per pair of cells, so identities still stand for values.
+            joins = self._joins
+            cells: list[tuple[Reason, ...]] = []
+            for x, y in zip(first.cells, second.cells, strict=True):
+                if not y:
+                    cells.append(x)
+                elif not x:
+                    cells.append(y)
+                else:
+                    joined = joins.get((id(x), id(y)))
+                    if joined is None:
+                        joined = joins[(id(x), id(y))] = x + y
+                    cells.append(joined)
+            found = self._merged[key] = _Column(tuple(cells))
+        return found
 
     def _blocked(self, version: str, parts: list[tuple[Reason, ...]]) -> Blocked:
         """The interned ``Blocked`` of ``version`` with the concatenation of non-empty
@@ -601,19 +635,35 @@ class Evaluator:
         installed: Mapping[str, str],
     ) -> UpgradePlan:
         """The upgrade plan for ``release``.  Its component half depends only on the outcome
-        of rules 1-3 and the channel, so it is shared between environments; the dependency
-        half depends on installed versions."""
+        of rules 1-3, the channel and the states of the components that block it, so it is
+        shared between environments; the dependency half depends on installed versions."""
         # Outcomes are interned, so the identity of the outcome stands for its reasons.
-        key = (id(release), id(outcome), env.stable)
+        key = (id(release), id(outcome), env.stable, *self._plan_states(env, outcome))
+        if not release.depends_on:
+            plan = self._plans.get(key)
+            if plan is None:
+                head = plan_components(release, reasons, env.deployment, self.catalog)
+                plan = self._plans[key] = finish_plan(head, env.deployment, self.resolve_for_plan)
+            return plan  # type: ignore[return-value]
         head = self._plans.get(key)
         if head is None:
             head = self._plans[key] = plan_components(
                 release, reasons, env.deployment, self.catalog
             )
-        if not release.depends_on:
-            return finish_plan(head, env.deployment, self.resolve_for_plan)
         deployment = replace(env.deployment, modules=tuple(sorted(installed.items())))
-        return finish_plan(head, deployment, self.resolve_for_plan)
+        return finish_plan(head, deployment, self.resolve_for_plan)  # type: ignore[arg-type]
+
+    def _plan_states(self, env: _Env, outcome: _Outcome) -> tuple[int, ...]:
+        """The interned states of the components ``outcome``'s reasons name: an upgrade plan
+        reads them (its steps start from them)."""
+        if outcome is None:
+            return ()
+        names = self._named.get(id(outcome))
+        if names is None:
+            names = self._named[id(outcome)] = tuple(
+                dict.fromkeys(r.component for r in outcome.reasons if r.component is not None)
+            )
+        return tuple([env.tokens.get(name, -1) for name in names])
 
     def _base(self, env: _Env, release: Release) -> tuple[Reason, ...]:
         """Rules 1-3 for any release (catalog releases take the fast, cached path)."""
@@ -666,7 +716,9 @@ class Evaluator:
         part = self._requirement_cache.get(key)
         if part is None:
             state = env.components.get(requirement.component)
-            part = self._requirement_cache[key] = component_reasons(requirement, state)
+            part = self._requirement_cache[key] = self._intern(
+                component_reasons(requirement, state)
+            )
         return part
 
     def _license_part(self, env: _Env, license_: str | None) -> tuple[Reason, ...]:
@@ -674,10 +726,14 @@ class Evaluator:
         key = (license_, env.allowed_token)
         part = self._license_cache.get(key)
         if part is None:
-            part = self._license_cache[key] = license_reasons(
-                license_, env.key[2], self.policy.require_known_license
+            part = self._license_cache[key] = self._intern(
+                license_reasons(license_, env.key[2], self.policy.require_known_license)
             )
         return part
+
+    def _intern(self, reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
+        """One object per value of a tuple of reasons: identities then stand for values."""
+        return self._reasons.setdefault(reasons, reasons)
 
     def _dependency_reasons(
         self,
@@ -758,6 +814,10 @@ class Evaluator:
         return resolve_dependencies(release, candidates, installed.get, matching)
 
 
+def _first(flags: Iterable[bool]) -> int | None:
+    return next((i for i, flag in enumerate(flags) if flag), None)
+
+
 def _offered(release: Release, channel: Channel) -> bool:
     return not release.yanked and (channel == "prerelease" or not release.prerelease)
 
@@ -781,6 +841,13 @@ def _build_index(catalog: Catalog, tokens: dict[object, int]) -> dict[str, _Modu
         known = [v for name in capabilities for v in catalog.component_versions.get(name, ())]
         ordered = tuple(sorted(releases, key=lambda r: _order(r.version), reverse=True))
         compiled = tuple(_Compiled.of(r, tokens, _release_closure(r, direct)) for r in ordered)
+        layout = layout_of(
+            [c.release.version for c in compiled],
+            [c.requirements for c in compiled],
+            [c.release.license for c in compiled],
+            [c.on_stable for c in compiled],
+            [c.on_prerelease for c in compiled],
+        )
         index[slug] = _ModuleIndex(
             slug=slug,
             releases=ordered,
@@ -789,21 +856,40 @@ def _build_index(catalog: Catalog, tokens: dict[object, int]) -> dict[str, _Modu
             capabilities={name: frozenset(caps) for name, caps in capabilities.items()},
             licenses=tuple(dict.fromkeys(r.license for r in every)),
             compiled=compiled,
+            versions=tuple(r.version for r in ordered),
+            dependent_rows=tuple(i for i, r in enumerate(ordered) if r.depends_on),
+            newest_on_stable=_first(c.offered_on_stable for c in compiled),
+            newest_on_prerelease=_first(c.offered_on_prerelease for c in compiled),
             body=slug
             if closure
             else tokens.setdefault(
                 ("body", tuple((c.signature, c.release.version) for c in compiled)), len(tokens)
             ),
             reads_channel=any(r.prerelease for r in every) or any(map(_is_prerelease, known)),
-            layout=layout_of(
-                [c.release.version for c in compiled],
-                [c.requirements for c in compiled],
-                [c.release.license for c in compiled],
-                [c.on_stable for c in compiled],
-                [c.on_prerelease for c in compiled],
-            ),
+            layout=layout,
+            **_layout_keys(layout, tokens),
         )
     return index
+
+
+def _layout_keys(layout: Layout | None, tokens: dict[object, int]) -> dict[str, Any]:
+    """Interned keys of a layout's state, component and license columns."""
+    if layout is None:
+        return {}
+    versions = layout.versions
+    return {
+        "state_key": tokens.setdefault(
+            ("state", versions, layout.on_stable, layout.on_prerelease), len(tokens)
+        ),
+        "column_keys": tuple(
+            tokens.setdefault(
+                ("column", name, versions, tuple(tuple(t for t, _ in reqs) for reqs in rows)),
+                len(tokens),
+            )
+            for name, rows in zip(layout.components, layout.columns, strict=True)
+        ),
+        "license_key": tokens.setdefault(("licenses", versions, layout.licenses), len(tokens)),
+    }
 
 
 @lru_cache(maxsize=65_536)
