@@ -24,15 +24,17 @@ Definitions decided here:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from itertools import chain
-from typing import Any
+from functools import lru_cache, partial
+from itertools import compress
+from operator import not_
+from typing import Any, TypeVar
 
 from packaging.version import InvalidVersion, Version
 
 from registry.compat.collector import collector_paused
+from registry.compat.columns import Cells, ColumnStore
 from registry.compat.index import Layout, Requirements, layout_of
 from registry.compat.licenses import license_allowed
 from registry.compat.model import (
@@ -61,6 +63,7 @@ from registry.compat.rules import (
 
 __all__ = ["Evaluator", "affected_modules", "evaluate", "evaluate_many"]
 
+_Key = TypeVar("_Key")
 _EnvKey = tuple[tuple[ComponentState, ...], Channel, frozenset[str] | None]
 
 
@@ -126,12 +129,16 @@ class _ModuleIndex:
     # Modules without dependencies whose releases have equal versions and signatures (in-app
     # modules released with the app, for example) get equal verdicts but for the slug.
     body: object = None
-    layout: Layout | None = None  # its releases as columns (see ``index``)
-    # Interned keys of its layout's columns: equal keys mean equal versions and equal inputs, so
-    # modules with equal columns (the app column of in-app modules, say) share their results.
-    state_key: int = -1
-    column_keys: tuple[int, ...] = ()  # aligned with layout.components
-    license_key: int = -1
+    layout: Layout | None = None  # its releases as columns (see ``index`` and ``columns``)
+    # The state column on each channel (None: no state reasons).
+    state_on_stable: Cells | None = None
+    state_on_prerelease: Cells | None = None
+    # Per component of the layout: an interned key of its requirements (modules with equal
+    # ones share the column: the app column of in-app modules, say), and the token of each
+    # release's requirement on it (-1: none), or None when some release has several.
+    column_keys: tuple[int, ...] = ()
+    column_tokens: tuple[tuple[int, ...] | None, ...] = ()
+    license_key: int = -1  # an interned key of its releases' licenses
 
 
 @dataclass(frozen=True)
@@ -173,23 +180,6 @@ class _Compiled:
         )
 
 
-# Rules 1-3 for one release in one environment: its ``Blocked`` entry, None when they allow it.
-_Outcome = Blocked | None
-_UNSET = object()  # no outcome cached yet (None is a cached outcome)
-
-
-class _Column:
-    """Rules 1-3 reasons from one source (state, a component, the license, or several of them
-    merged) for each release of a module in one environment."""
-
-    __slots__ = ("cells", "outcomes")
-
-    def __init__(self, cells: tuple[tuple[Reason, ...], ...]) -> None:
-        self.cells = cells  # per release (newest first)
-        # The outcome of each release when these are all its reasons (built when needed).
-        self.outcomes: tuple[_Outcome, ...] | None = None
-
-
 @dataclass
 class _Env:
     """The part of a deployment that rules 1-3 read, with per-environment caches."""
@@ -201,9 +191,10 @@ class _Env:
     allowed_token: int = 0
     parts: dict[str, tuple[object, ...]] = field(default_factory=dict)  # per module
     stable: bool = True
-    outcomes: dict[int, object] = field(default_factory=dict)  # per compiled release
-    module_outcomes: dict[str, tuple[_Outcome, ...]] = field(default_factory=dict)
-    requirements: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per token
+    cells: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per compiled release
+    module_cells: dict[str, Cells] = field(default_factory=dict)  # per module
+    # Per requirement token (-1: no requirement), its reasons here.
+    requirements: dict[int, tuple[Reason, ...]] = field(default_factory=lambda: {-1: ()})
     licenses: dict[str | None, tuple[Reason, ...]] = field(default_factory=dict)
     candidate_tokens: dict[tuple[str, str | None], int] = field(default_factory=dict)
     ordered: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
@@ -227,7 +218,8 @@ class Evaluator:
         self.catalog = catalog
         self.policy = policy
         self._tokens: dict[object, int] = {}
-        self._index = _build_index(catalog, self._tokens)
+        self._store = ColumnStore()
+        self._index = _build_index(catalog, self._tokens, self._store)
         # Caches are keyed by object identity: the catalog keeps these objects alive.
         self._compiled = {id(c.release): c for m in self._index.values() for c in m.compiled}
         # Interned component states and allowed-license sets, so that requirement and license
@@ -237,17 +229,19 @@ class Evaluator:
         self._requirement_cache: dict[tuple[int, int], tuple[Reason, ...]] = {}
         self._license_cache: dict[tuple[str | None, int], tuple[Reason, ...]] = {}
         self._dependency_cache: dict[tuple[object, ...], tuple[Reason, ...]] = {}
-        self._outcomes: dict[tuple[object, ...], Blocked] = {}
-        self._columns: dict[tuple[object, ...], _Column | None] = {}
-        self._column_values: dict[tuple[int, ...], _Column | None] = {}
-        self._merged: dict[tuple[int, int], _Column] = {}
-        self._joins: dict[tuple[int, int], tuple[Reason, ...]] = {}
-        self._reasons: dict[tuple[Reason, ...], tuple[Reason, ...]] = {}
-        self._rows: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
-        self._combined: dict[tuple[object, ...], tuple[_Outcome, ...]] = {}
+        self._columns: dict[tuple[int, int], Cells | None] = {}  # (column key, state token)
+        self._license_columns: dict[tuple[int, int], Cells | None] = {}
+        self._listings: dict[tuple[int, int], tuple[tuple[str, ...], tuple[Blocked, ...]]] = {}
+        self._requirement_of = {
+            token: requirement
+            for module in self._index.values()
+            for compiled in module.compiled
+            for token, requirement in compiled.requirements
+        }
         self._allowed: dict[tuple[str, int], tuple[Release, ...]] = {}
-        self._plans: dict[tuple[object, ...], ComponentPlan | UpgradePlan] = {}
-        self._named: dict[int, tuple[str, ...]] = {}  # components named by an outcome's reasons
+        self._plans: dict[tuple[object, ...], UpgradePlan] = {}  # of releases without deps
+        self._heads: dict[tuple[object, ...], ComponentPlan] = {}  # of releases with deps
+        self._named: dict[int, tuple[str, ...]] = {}  # components named by a cell's reasons
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
@@ -420,248 +414,183 @@ class Evaluator:
     def _compute(
         self, env: _Env, index: _ModuleIndex, installed: Mapping[str, str], allow_upgrades: bool
     ) -> Verdict:
-        outcomes = self._outcomes_of(env, index)
+        cells = self._cells_of(env, index)
         if index.closure:
-            return self._build(env, index, outcomes, installed, allow_upgrades)
+            return self._build(env, index, cells, installed, allow_upgrades)
         # Without dependencies a verdict reads only rules 1-3, the channel and (for the upgrade
         # plan) the states of the components that block its newest release: environments that
         # agree on those share it.
         row = index.newest_on_stable if env.stable else index.newest_on_prerelease
-        newest = None if row is None else outcomes[row]
-        key = (index.body, id(outcomes), env.stable, *self._plan_states(env, newest))
+        newest = () if row is None else cells[row]
+        key = (index.body, id(cells), env.stable, *self._plan_states(env, newest))
         verdict = self._shapes.get(key)
         if verdict is None:
-            verdict = self._shapes[key] = self._build(env, index, outcomes, installed, False)
+            verdict = self._shapes[key] = self._build(env, index, cells, installed, False)
         return verdict
 
     def _build(
         self,
         env: _Env,
         index: _ModuleIndex,
-        outcomes: tuple[_Outcome, ...],
+        cells: Cells,
         installed: Mapping[str, str],
         allow_upgrades: bool,
     ) -> Verdict:
-        """The verdict from the outcomes of rules 1-3, resolving dependencies (rule 4) for the
+        """The verdict from the reasons of rules 1-3, resolving dependencies (rule 4) for the
         releases they allow, and the upgrade plan of the newest release when it is blocked."""
-        final: Sequence[_Outcome] = outcomes
+        final = cells
         if index.dependent_rows:
-            final = list(outcomes)
+            changed: list[tuple[Reason, ...]] | None = None
             for row in index.dependent_rows:
-                if outcomes[row] is None:
+                if not cells[row]:
                     compiled = index.compiled[row]
                     reasons = self._dependency_reasons(env, compiled, installed, allow_upgrades)
                     if reasons:
-                        final[row] = self._blocked(index.versions[row], [reasons])
+                        changed = list(cells) if changed is None else changed
+                        changed[row] = reasons
+            final = cells if changed is None else tuple(changed)
         newest = index.newest_on_stable if env.stable else index.newest_on_prerelease
         plan = None
-        if newest is not None and final[newest] is not None:
-            plan = self._plan(
-                env,
-                index.releases[newest],
-                final[newest].reasons,  # type: ignore[union-attr]
-                outcomes[newest],
-                installed,
-            )
+        if newest is not None and final[newest]:
+            release = index.releases[newest]
+            plan = self._plan(env, release, final[newest], cells[newest], installed)
+        adoptable, blocked = self._listing(index.versions, final, cache=final is cells)
         return Verdict(
             module=index.slug,
-            adoptable=tuple([v for v, o in zip(index.versions, final, strict=True) if o is None]),
+            adoptable=adoptable,
             newest=None if newest is None else index.versions[newest],
-            blocked=tuple([o for o in final if o is not None]),
+            blocked=blocked,
             upgrade_plan=plan,
         )
 
-    def _outcomes_of(self, env: _Env, index: _ModuleIndex) -> tuple[_Outcome, ...]:
-        """Rules 1-3 for every release of a module (newest first).  The result is interned:
-        callers key caches by its identity."""
-        found = env.module_outcomes.get(index.slug)
-        if found is not None:
-            return found
-        if index.layout is not None:
-            found = self._outcomes_by_columns(env, index, index.layout)
-        else:
-            outcomes = tuple([self._outcome(env, compiled) for compiled in index.compiled])
-            found = self._rows.setdefault((index.body, *map(id, outcomes)), outcomes)
-        env.module_outcomes[index.slug] = found
+    def _listing(
+        self, versions: tuple[str, ...], cells: Cells, cache: bool
+    ) -> tuple[tuple[str, ...], tuple[Blocked, ...]]:
+        """The adoptable versions and the ``Blocked`` entries of releases with these reasons
+        (interned ``cells`` are cached: modules with equal reasons share the tuples)."""
+        key = (id(versions), id(cells))
+        found = self._listings.get(key) if cache else None
+        if found is None:
+            found = (
+                tuple(compress(versions, map(not_, cells))),
+                tuple(map(Blocked, compress(versions, cells), filter(None, cells))),
+            )
+            if cache:
+                self._listings[key] = found
         return found
 
-    def _outcomes_by_columns(
-        self, env: _Env, index: _ModuleIndex, layout: Layout
-    ) -> tuple[_Outcome, ...]:
+    def _cells_of(self, env: _Env, index: _ModuleIndex) -> Cells:
+        """The reasons of rules 1-3 for every release of a module (newest first).  The result
+        is interned: callers key caches by its identity."""
+        found = env.module_cells.get(index.slug)
+        if found is None:
+            if index.layout is not None:
+                found = self._cells_by_columns(env, index, index.layout)
+            else:
+                cells = [self._release_cell(env, compiled) for compiled in index.compiled]
+                found = self._store.column(cells) or self._store.empty(len(cells))
+            env.module_cells[index.slug] = found
+        return found
+
+    def _cells_by_columns(self, env: _Env, index: _ModuleIndex, layout: Layout) -> Cells:
         """Rules 1-3 for every release of a module, combining its columns (state, one per
         component, license) for this environment.  Columns without reasons are left out, so
         environments that differ only in what blocks nothing share the result object."""
-        columns: list[_Column] = []
-        column = self._state_column(env, index, layout)
-        if column is not None:
-            columns.append(column)
-        for key, name, requirements in zip(
-            index.column_keys, layout.components, layout.columns, strict=True
+        columns: list[Cells] = []
+        state = index.state_on_stable if env.stable else index.state_on_prerelease
+        if state is not None:
+            columns.append(state)
+        for key, name, tokens, requirements in zip(
+            index.column_keys, layout.components, index.column_tokens, layout.columns, strict=True
         ):
-            column = self._component_column(env, layout, key, name, requirements)
+            column = self._component_column(env, key, name, tokens, requirements)
             if column is not None:
                 columns.append(column)
-        column = self._license_column(env, index, layout)
+        column = self._license_column(env, index.license_key, layout.licenses)
         if column is not None:
             columns.append(column)
-        # Column keys include the versions, so columns shared by modules imply equal versions.
-        combination = (len(layout.versions), *map(id, columns))
-        found = self._combined.get(combination)
-        if found is None:
-            found = self._combined[combination] = self._combine(layout.versions, columns)
-        return found
-
-    def _state_column(self, env: _Env, index: _ModuleIndex, layout: Layout) -> _Column | None:
-        """Per release, its state reasons on the environment's channel (None: none)."""
-        key = (index.state_key, env.stable)
-        if key not in self._columns:
-            cells = layout.on_stable if env.stable else layout.on_prerelease
-            self._columns[key] = None if cells is None else self._column(layout.versions, cells)
-        return self._columns[key]
+        return self._store.combine(len(index.versions), columns)
 
     def _component_column(
         self,
         env: _Env,
-        layout: Layout,
         key: int,
         name: str,
+        tokens: tuple[int, ...] | None,
         requirements: tuple[Requirements, ...],
-    ) -> _Column | None:
+    ) -> Cells | None:
         """Per release, the reasons of its requirements on component ``name`` (None: none).
-        ``key`` stands for the versions and requirements: modules with equal ones share it."""
+        ``key`` stands for the requirements: modules with equal ones share the column."""
         state_key = (key, env.tokens.get(name, -1))
         if state_key in self._columns:
             return self._columns[state_key]
-        parts = env.requirements
-        cells = []
-        for items in requirements:
-            cell: tuple[Reason, ...] = ()
-            for token, requirement in items:
-                part = parts.get(token)
-                if part is None:
-                    part = parts[token] = self._requirement_part(env, token, requirement)
-                # A single part keeps its identity: outcome keys are part identities.
-                cell = part if not cell else self._intern(cell + part)
-            cells.append(cell)
-        column = self._columns[state_key] = self._column(layout.versions, cells)
-        return column
-
-    def _license_column(self, env: _Env, index: _ModuleIndex, layout: Layout) -> _Column | None:
-        """Per release, the reasons of rule 3 (None: none)."""
-        key = (index.license_key, env.allowed_token)
-        if key in self._columns:
-            return self._columns[key]
-        parts = env.licenses
-        cells = []
-        for license_ in layout.licenses:
-            part = parts.get(license_)
-            if part is None:
-                part = parts[license_] = self._license_part(env, license_)
-            cells.append(part)
-        column = self._columns[key] = self._column(layout.versions, cells)
-        return column
-
-    def _column(
-        self, versions: tuple[str, ...], cells: Sequence[tuple[Reason, ...]]
-    ) -> _Column | None:
-        """The interned column of these cells (None when no cell has a reason).  Parts are
-        interned by value, so columns of equal reasons are one object whatever their inputs."""
-        key = (id(versions), *map(id, cells))
-        found = self._column_values.get(key, _UNSET)
-        if found is _UNSET:
-            found = self._column_values[key] = _Column(tuple(cells)) if any(cells) else None
-        return found  # type: ignore[return-value]
-
-    def _combine(self, versions: tuple[str, ...], columns: list[_Column]) -> tuple[_Outcome, ...]:
-        """The outcome of each release from the columns: the concatenation of its cells in
-        column order, None where no column has reasons for it."""
-        if not columns:
-            return (None,) * len(versions)
-        column = columns[0]
-        for other in columns[1:]:
-            column = self._merge(column, other)
-        if column.outcomes is None:
-            interned = self._outcomes
-            outcomes: list[_Outcome] = []
-            for version, cell in zip(versions, column.cells, strict=True):
-                if not cell:
-                    outcomes.append(None)
-                    continue
-                found = interned.get((version, id(cell)))
-                if found is None:
-                    found = interned[(version, id(cell))] = Blocked(version, cell)
-                outcomes.append(found)
-            column.outcomes = tuple(outcomes)
-        return column.outcomes
-
-    def _merge(self, first: _Column, second: _Column) -> _Column:
-        """The column whose cells are those of ``first`` followed by those of ``second``.
-        Merges are cached, so environments that share their first columns share this work."""
-        key = (id(first), id(second))
-        found = self._merged.get(key)
-        if found is None:
-            # Joined cells are interned per pair of cells, so identities still stand for values.
-            joins = self._joins
-            cells: list[tuple[Reason, ...]] = []
-            for x, y in zip(first.cells, second.cells, strict=True):
-                if not y:
-                    cells.append(x)
-                elif not x:
-                    cells.append(y)
-                else:
-                    joined = joins.get((id(x), id(y)))
-                    if joined is None:
-                        joined = joins[(id(x), id(y))] = x + y
-                    cells.append(joined)
-            found = self._merged[key] = _Column(tuple(cells))
+        if tokens is None:  # some release has several requirements on the component
+            cells = [
+                self._store.join([self._requirement_reasons(env, t) for t, _ in items])
+                for items in requirements
+            ]
+        else:
+            cells = _lookup(env.requirements, tokens, partial(self._requirement_reasons, env))
+        found = self._columns[state_key] = self._store.column(cells)
         return found
 
-    def _blocked(self, version: str, parts: list[tuple[Reason, ...]]) -> Blocked:
-        """The interned ``Blocked`` of ``version`` with the concatenation of non-empty
-        ``parts``.  Parts are cached objects, so their identities stand for their values."""
-        key = (version, *map(id, parts))
-        found = self._outcomes.get(key)
-        if found is None:
-            reasons = parts[0] if len(parts) == 1 else tuple(chain.from_iterable(parts))
-            found = self._outcomes[key] = Blocked(version, reasons)
+    def _license_column(
+        self, env: _Env, key_: int, licenses: tuple[str | None, ...]
+    ) -> Cells | None:
+        """Per release, the reasons of rule 3 (None: none).  ``key_`` stands for
+        ``licenses``."""
+        key = (key_, env.allowed_token)
+        if key in self._license_columns:
+            return self._license_columns[key]
+        cells = _lookup(env.licenses, licenses, partial(self._license_part, env))
+        found = self._license_columns[key] = self._store.column(cells)
         return found
+
+    def _requirement_reasons(self, env: _Env, token: int) -> tuple[Reason, ...]:
+        """Rule 2 for the requirement of ``token`` in ``env`` (cached in the environment)."""
+        part = env.requirements.get(token)
+        if part is None:
+            requirement = self._requirement_of[token]
+            part = env.requirements[token] = self._requirement_part(env, token, requirement)
+        return part
 
     def _plan(
         self,
         env: _Env,
         release: Release,
         reasons: tuple[Reason, ...],
-        outcome: _Outcome,
+        base: tuple[Reason, ...],
         installed: Mapping[str, str],
     ) -> UpgradePlan:
-        """The upgrade plan for ``release``.  Its component half depends only on the outcome
-        of rules 1-3, the channel and the states of the components that block it, so it is
-        shared between environments; the dependency half depends on installed versions."""
-        # Outcomes are interned, so the identity of the outcome stands for its reasons.
-        key = (id(release), id(outcome), env.stable, *self._plan_states(env, outcome))
+        """The upgrade plan for ``release`` blocked by ``reasons`` (``base``: those of rules
+        1-3).  Its component half depends only on ``base``, the channel and the states of the
+        components that block it, so it is shared between environments; the dependency half
+        depends on installed versions."""
+        # Cells are interned, so the identity of ``base`` stands for its reasons.
+        key = (id(release), id(base), env.stable, *self._plan_states(env, base))
         if not release.depends_on:
             plan = self._plans.get(key)
             if plan is None:
-                head = plan_components(release, reasons, env.deployment, self.catalog)
-                plan = self._plans[key] = finish_plan(head, env.deployment, self.resolve_for_plan)
-            return plan  # type: ignore[return-value]
-        head = self._plans.get(key)
+                first = plan_components(release, reasons, env.deployment, self.catalog)
+                plan = self._plans[key] = finish_plan(first, env.deployment, self.resolve_for_plan)
+            return plan
+        head = self._heads.get(key)
         if head is None:
-            head = self._plans[key] = plan_components(
+            head = self._heads[key] = plan_components(
                 release, reasons, env.deployment, self.catalog
             )
         deployment = replace(env.deployment, modules=tuple(sorted(installed.items())))
-        return finish_plan(head, deployment, self.resolve_for_plan)  # type: ignore[arg-type]
+        return finish_plan(head, deployment, self.resolve_for_plan)
 
-    def _plan_states(self, env: _Env, outcome: _Outcome) -> tuple[int, ...]:
-        """The interned states of the components ``outcome``'s reasons name: an upgrade plan
-        reads them (its steps start from them)."""
-        if outcome is None:
+    def _plan_states(self, env: _Env, reasons: tuple[Reason, ...]) -> tuple[int, ...]:
+        """The interned states of the components ``reasons`` name: an upgrade plan reads them
+        (its steps start from them)."""
+        if not reasons:
             return ()
-        names = self._named.get(id(outcome))
+        names = self._named.get(id(reasons))
         if names is None:
-            names = self._named[id(outcome)] = tuple(
-                dict.fromkeys(r.component for r in outcome.reasons if r.component is not None)
+            names = self._named[id(reasons)] = tuple(
+                dict.fromkeys(r.component for r in reasons if r.component is not None)
             )
         return tuple([env.tokens.get(name, -1) for name in names])
 
@@ -670,42 +599,27 @@ class Evaluator:
         compiled = self._compiled.get(id(release))
         if compiled is None or compiled.release is not release:
             return release_reasons(release, env.deployment, self.policy)
-        return self._compiled_base(env, compiled)
+        return self._release_cell(env, compiled)
 
-    def _compiled_base(self, env: _Env, compiled: _Compiled) -> tuple[Reason, ...]:
-        """Rules 1-3 for a catalog release."""
-        outcome = self._outcome(env, compiled)
-        return () if outcome is None else outcome.reasons
-
-    def _outcome(self, env: _Env, compiled: _Compiled) -> _Outcome:
-        """Rules 1-3 for a catalog release, with its ``Blocked`` entry.
+    def _release_cell(self, env: _Env, compiled: _Compiled) -> tuple[Reason, ...]:
+        """Rules 1-3 for a catalog release, read one requirement at a time.
 
         The reasons are the concatenation of cached parts (state, one per requirement,
-        license).  Each part object stands for one (requirement, component state) or (license,
-        allowed set), so the identities of the parts identify the outcome: environments that
-        differ only in what this release does not read share it.
+        license), interned by the identities of the parts: environments that differ only in
+        what this release does not read share the object.
         """
-        cached = env.outcomes.get(id(compiled), _UNSET)
-        if cached is not _UNSET:
-            return cached  # type: ignore[return-value]
-        state = compiled.on_stable if env.stable else compiled.on_prerelease
-        parts = [state] if state else []
-        for token, requirement in compiled.requirements:
-            part = env.requirements.get(token)
+        found = env.cells.get(id(compiled))
+        if found is None:
+            state = compiled.on_stable if env.stable else compiled.on_prerelease
+            parts = [state]
+            for token, _ in compiled.requirements:
+                parts.append(self._requirement_reasons(env, token))
+            license_ = compiled.release.license
+            part = env.licenses.get(license_)
             if part is None:
-                part = env.requirements[token] = self._requirement_part(env, token, requirement)
-            if part:
-                parts.append(part)
-        license_ = compiled.release.license
-        part = env.licenses.get(license_)
-        if part is None:
-            part = env.licenses[license_] = self._license_part(env, license_)
-        if part:
+                part = env.licenses[license_] = self._license_part(env, license_)
             parts.append(part)
-        # Keyed by value, not by release: releases of any module with the same version and
-        # the same non-empty parts share one outcome.
-        found = self._blocked(compiled.release.version, parts) if parts else None
-        env.outcomes[id(compiled)] = found
+            found = env.cells[id(compiled)] = self._store.join(parts)
         return found
 
     def _requirement_part(
@@ -716,7 +630,7 @@ class Evaluator:
         part = self._requirement_cache.get(key)
         if part is None:
             state = env.components.get(requirement.component)
-            part = self._requirement_cache[key] = self._intern(
+            part = self._requirement_cache[key] = self._store.reasons(
                 component_reasons(requirement, state)
             )
         return part
@@ -726,14 +640,10 @@ class Evaluator:
         key = (license_, env.allowed_token)
         part = self._license_cache.get(key)
         if part is None:
-            part = self._license_cache[key] = self._intern(
+            part = self._license_cache[key] = self._store.reasons(
                 license_reasons(license_, env.key[2], self.policy.require_known_license)
             )
         return part
-
-    def _intern(self, reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
-        """One object per value of a tuple of reasons: identities then stand for values."""
-        return self._reasons.setdefault(reasons, reasons)
 
     def _dependency_reasons(
         self,
@@ -782,11 +692,11 @@ class Evaluator:
             if index is None:
                 found = ()
             elif pinned is None:
-                outcomes = self._outcomes_of(env, index)
-                found = self._allowed.get((slug, id(outcomes)))
+                cells = self._cells_of(env, index)
+                found = self._allowed.get((slug, id(cells)))
                 if found is None:
-                    found = self._allowed[(slug, id(outcomes))] = tuple(
-                        [r for r, o in zip(index.releases, outcomes, strict=True) if o is None]
+                    found = self._allowed[(slug, id(cells))] = tuple(
+                        compress(index.releases, map(not_, cells))
                     )
             else:
                 found = tuple(r for r in self._candidates(env, slug, None) if r.version == pinned)
@@ -814,6 +724,20 @@ class Evaluator:
         return resolve_dependencies(release, candidates, installed.get, matching)
 
 
+def _lookup(
+    parts: dict[_Key, tuple[Reason, ...]],
+    keys: tuple[_Key, ...],
+    compute: Callable[[_Key], tuple[Reason, ...]],
+) -> list[tuple[Reason, ...]]:
+    """``[parts[k] for k in keys]`` as a C-level ``map``, computing missing parts first."""
+    found = list(map(parts.get, keys))
+    if None not in found:
+        return found  # type: ignore[return-value]  # no None in it
+    for key in set(keys) - parts.keys():
+        parts[key] = compute(key)
+    return list(map(parts.__getitem__, keys))
+
+
 def _first(flags: Iterable[bool]) -> int | None:
     return next((i for i, flag in enumerate(flags) if flag), None)
 
@@ -822,7 +746,10 @@ def _offered(release: Release, channel: Channel) -> bool:
     return not release.yanked and (channel == "prerelease" or not release.prerelease)
 
 
-def _build_index(catalog: Catalog, tokens: dict[object, int]) -> dict[str, _ModuleIndex]:
+def _build_index(
+    catalog: Catalog, tokens: dict[object, int], store: ColumnStore
+) -> dict[str, _ModuleIndex]:
+    versions_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # equal tuples are one object
     direct: dict[str, set[str]] = {
         slug: {req.module for r in releases for req in r.depends_on}
         for slug, releases in catalog.releases.items()
@@ -841,8 +768,10 @@ def _build_index(catalog: Catalog, tokens: dict[object, int]) -> dict[str, _Modu
         known = [v for name in capabilities for v in catalog.component_versions.get(name, ())]
         ordered = tuple(sorted(releases, key=lambda r: _order(r.version), reverse=True))
         compiled = tuple(_Compiled.of(r, tokens, _release_closure(r, direct)) for r in ordered)
+        versions = tuple(r.version for r in ordered)
+        versions = versions_of.setdefault(versions, versions)
         layout = layout_of(
-            [c.release.version for c in compiled],
+            versions,
             [c.requirements for c in compiled],
             [c.release.license for c in compiled],
             [c.on_stable for c in compiled],
@@ -856,7 +785,7 @@ def _build_index(catalog: Catalog, tokens: dict[object, int]) -> dict[str, _Modu
             capabilities={name: frozenset(caps) for name, caps in capabilities.items()},
             licenses=tuple(dict.fromkeys(r.license for r in every)),
             compiled=compiled,
-            versions=tuple(r.version for r in ordered),
+            versions=versions,
             dependent_rows=tuple(i for i, r in enumerate(ordered) if r.depends_on),
             newest_on_stable=_first(c.offered_on_stable for c in compiled),
             newest_on_prerelease=_first(c.offered_on_prerelease for c in compiled),
@@ -867,29 +796,38 @@ def _build_index(catalog: Catalog, tokens: dict[object, int]) -> dict[str, _Modu
             ),
             reads_channel=any(r.prerelease for r in every) or any(map(_is_prerelease, known)),
             layout=layout,
-            **_layout_keys(layout, tokens),
+            **_layout_columns(layout, tokens, store),
         )
     return index
 
 
-def _layout_keys(layout: Layout | None, tokens: dict[object, int]) -> dict[str, Any]:
-    """Interned keys of a layout's state, component and license columns."""
+def _layout_columns(
+    layout: Layout | None, tokens: dict[object, int], store: ColumnStore
+) -> dict[str, Any]:
+    """The fields of ``_ModuleIndex`` that describe its layout's columns."""
     if layout is None:
         return {}
-    versions = layout.versions
     return {
-        "state_key": tokens.setdefault(
-            ("state", versions, layout.on_stable, layout.on_prerelease), len(tokens)
-        ),
+        "state_on_stable": None if layout.on_stable is None else store.column(layout.on_stable),
+        "state_on_prerelease": None
+        if layout.on_prerelease is None
+        else store.column(layout.on_prerelease),
         "column_keys": tuple(
             tokens.setdefault(
-                ("column", name, versions, tuple(tuple(t for t, _ in reqs) for reqs in rows)),
-                len(tokens),
+                ("column", name, tuple(tuple(t for t, _ in reqs) for reqs in rows)), len(tokens)
             )
             for name, rows in zip(layout.components, layout.columns, strict=True)
         ),
-        "license_key": tokens.setdefault(("licenses", versions, layout.licenses), len(tokens)),
+        "column_tokens": tuple(_row_tokens(rows) for rows in layout.columns),
+        "license_key": tokens.setdefault(("licenses", layout.licenses), len(tokens)),
     }
+
+
+def _row_tokens(rows: tuple[Requirements, ...]) -> tuple[int, ...] | None:
+    """The token of each release's requirement (-1: none), or None when some has several."""
+    if any(len(items) > 1 for items in rows):
+        return None
+    return tuple(items[0][0] if items else -1 for items in rows)
 
 
 @lru_cache(maxsize=65_536)

@@ -1,0 +1,101 @@
+"""Rules 1-3 for every release of a module at once, as columns of reasons (an optimization).
+
+A *cell* is the tuple of reasons one source gives against one release, ``()`` when it gives
+none.  A *column* is the tuple of the cells of one source for each release of a module (newest
+first): its state (rule 1), its requirements on one component (rule 2) or its license (rule 3).
+When a module's releases state their requirements in one order (``index``), the reasons of a
+release are its cells concatenated across the columns in that order, so the reasons of all
+releases are the column-wise concatenation of the columns: ``combine``.
+
+``ColumnStore`` interns reason tuples and columns, so that an object's identity stands for its
+value, and caches merges of columns by identity: environments and modules that share a column
+share the work done on it.  Every object it keys by identity is kept alive by the store, so an
+identity is never reused while the store lives.  Merges run as C-level ``map`` over the cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from operator import add
+
+from registry.compat.model import Reason
+
+__all__ = ["Cells", "ColumnStore"]
+
+# Per release (newest first), its reasons: () when nothing blocks it.
+Cells = tuple[tuple[Reason, ...], ...]
+
+
+class ColumnStore:
+    """Interned reason tuples and columns, and the cached merges of columns."""
+
+    def __init__(self) -> None:
+        self._reasons: dict[tuple[Reason, ...], tuple[Reason, ...]] = {}
+        self._joined: dict[tuple[int, ...], tuple[Reason, ...]] = {}
+        self._columns: dict[tuple[int, ...], Cells] = {}
+        self._merged: dict[tuple[int, int], Cells] = {}
+        self._combined: dict[tuple[int, ...], Cells] = {}
+        self._empty: dict[int, Cells] = {}
+
+    def reasons(self, reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
+        """The one object of this value."""
+        return self._reasons.setdefault(reasons, reasons)
+
+    def join(self, parts: Sequence[tuple[Reason, ...]]) -> tuple[Reason, ...]:
+        """The concatenation of interned ``parts``, one object per sequence of parts."""
+        parts = [part for part in parts if part]
+        if not parts:
+            return ()
+        if len(parts) == 1:
+            return parts[0]
+        key = tuple(map(id, parts))
+        found = self._joined.get(key)
+        if found is None:
+            found = self._joined[key] = tuple(reason for part in parts for reason in part)
+        return found
+
+    def column(self, cells: Sequence[tuple[Reason, ...]]) -> Cells | None:
+        """The interned column of these (interned) cells; None when no cell has a reason."""
+        key = tuple(map(id, cells))
+        found = self._columns.get(key)
+        if found is None:
+            if not any(cells):
+                return None
+            found = self._columns[key] = tuple(cells)
+        return found
+
+    def empty(self, size: int) -> Cells:
+        """The column of ``size`` releases that nothing blocks."""
+        found = self._empty.get(size)
+        if found is None:
+            found = self._empty[size] = ((),) * size
+        return found
+
+    def combine(self, size: int, columns: Sequence[Cells]) -> Cells:
+        """The reasons of each of ``size`` releases: its cells of ``columns`` concatenated in
+        order.  Equal inputs (by identity) give the same object."""
+        if not columns:
+            return self.empty(size)
+        if len(columns) == 1:
+            return columns[0]
+        key = tuple(map(id, columns))
+        found = self._combined.get(key)
+        if found is None:
+            found = self._combined[key] = self._fold(columns)
+        return found
+
+    def _fold(self, columns: Sequence[Cells]) -> Cells:
+        """The columns merged in order, as a balanced tree: when one input changes (the app
+        version, the allowed licenses) the merges of the other half are reused."""
+        if len(columns) == 1:
+            return columns[0]
+        middle = len(columns) // 2
+        return self._merge(self._fold(columns[:middle]), self._fold(columns[middle:]))
+
+    def _merge(self, first: Cells, second: Cells) -> Cells:
+        """Cell by cell, ``first`` followed by ``second`` (``() + b`` is ``b`` itself)."""
+        key = (id(first), id(second))
+        found = self._merged.get(key)
+        if found is None:
+            found = self._merged[key] = tuple(map(add, first, second))
+        return found
