@@ -43,6 +43,7 @@ from registry.compat.resolver import Resolution, range_contains
 
 __all__ = [
     "ComponentPlan",
+    "component_step",
     "finish_plan",
     "lowest_known_version",
     "plan_components",
@@ -84,10 +85,19 @@ class ComponentPlan:
     states: tuple[ComponentState, ...]
 
 
+Step = Callable[[Release, str, DeploymentState, Catalog], tuple[PlanStep, ComponentState | None]]
+
+
 def plan_components(
-    release: Release, reasons: tuple[Reason, ...], deployment: DeploymentState, catalog: Catalog
+    release: Release,
+    reasons: tuple[Reason, ...],
+    deployment: DeploymentState,
+    catalog: Catalog,
+    step: Step | None = None,
 ) -> ComponentPlan:
-    """Steps for what rules 1-3 block (reads no installed modules)."""
+    """Steps for what rules 1-3 block (reads no installed modules).  ``step`` may answer
+    ``component_step`` from a cache."""
+    step = step or component_step
     steps: list[PlanStep] = []
     possible = True
     codes = {r.code for r in reasons}
@@ -97,9 +107,9 @@ def plan_components(
             possible = False
     states = []
     for name in _blocking_components(reasons):
-        step, state = _component_step(release, name, deployment, catalog)
-        steps.append(step)
-        possible = possible and step.message is None
+        planned, state = step(release, name, deployment, catalog)
+        steps.append(planned)
+        possible = possible and planned.message is None
         if state is not None:
             states.append(state)
     return ComponentPlan(release, tuple(steps), possible, tuple(states))
@@ -151,10 +161,12 @@ def _blocking_components(reasons: tuple[Reason, ...]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _component_step(
+def component_step(
     release: Release, name: str, deployment: DeploymentState, catalog: Catalog
 ) -> tuple[PlanStep, ComponentState | None]:
-    """One step for component ``name`` and its state after the step (None if impossible)."""
+    """One step for component ``name`` and its state after the step (None if impossible).
+    It reads only the release's requirements on ``name``, the state of ``name`` and the
+    deployment's channel."""
     state = deployment.component(name) or ComponentState(name)
     requirements = [r for r in release.requires if r.component == name]
     ranges = tuple(r.range for r in requirements if r.range is not None)

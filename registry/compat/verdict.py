@@ -45,13 +45,14 @@ from registry.compat.model import (
     ComponentState,
     DeploymentState,
     ModuleRequirement,
+    PlanStep,
     Policy,
     Reason,
     Release,
     UpgradePlan,
     Verdict,
 )
-from registry.compat.plan import ComponentPlan, finish_plan, plan_components
+from registry.compat.plan import ComponentPlan, component_step, finish_plan, plan_components
 from registry.compat.resolver import Resolution, matching_candidates, resolve_dependencies
 from registry.compat.rules import (
     component_reasons,
@@ -64,6 +65,8 @@ from registry.compat.rules import (
 __all__ = ["Evaluator", "affected_modules", "evaluate", "evaluate_many"]
 
 _Key = TypeVar("_Key")
+# ``Blocked(version, reasons)`` from a (version, reasons) pair without running Python code.
+_new_blocked = partial(tuple.__new__, Blocked)
 _EnvKey = tuple[tuple[ComponentState, ...], Channel, frozenset[str] | None]
 
 
@@ -202,6 +205,7 @@ class _Env:
     candidates: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
     matches: dict[tuple[object, ...], tuple[Release, ...]] = field(default_factory=dict)
     shared: dict[str, Verdict] | None = None  # verdicts of modules without dependencies
+    dependents: list[tuple[str, tuple[str, ...], int]] | None = None  # see ``_dependents``
 
 
 class Evaluator:
@@ -241,14 +245,16 @@ class Evaluator:
         self._allowed: dict[tuple[str, int], tuple[Release, ...]] = {}
         self._plans: dict[tuple[object, ...], UpgradePlan] = {}  # of releases without deps
         self._heads: dict[tuple[object, ...], ComponentPlan] = {}  # of releases with deps
+        self._steps: dict[tuple[object, ...], tuple[PlanStep, ComponentState | None]] = {}
         self._named: dict[int, tuple[str, ...]] = {}  # components named by a cell's reasons
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
         self._projections: dict[tuple[object, ...], tuple[object, ...]] = {}
         self._shapes: dict[tuple[object, ...], Verdict] = {}
-        self._bodies: dict[tuple[object, ...], Verdict] = {}
-        self._verdicts: dict[tuple[str, tuple[object, ...]], Verdict] = {}
+        self._bodies: dict[int, Verdict] = {}  # per projection of modules without dependencies
+        self._verdicts: dict[tuple[str, int], Verdict] = {}  # the same, named per module
+        self._dependent: dict[tuple[object, ...], Verdict] = {}  # of modules with dependencies
 
     @property
     def modules(self) -> tuple[str, ...]:
@@ -266,14 +272,17 @@ class Evaluator:
         with collector_paused():
             env = self._env(deployment)
             installed = dict(deployment.modules)
-            if modules is None:
-                result = dict(self._shared(env))
-                slugs: Iterable[str] = self._with_deps
-            else:
-                result = {}
-                slugs = [s for s in modules if s in self._index]
-            for slug in slugs:
-                result[slug] = self._verdict(env, slug, installed, allow_upgrades)
+            if modules is not None:
+                wanted = [s for s in modules if s in self._index]
+                return {s: self._verdict(env, s, installed, allow_upgrades) for s in wanted}
+            result = dict(self._shared(env))
+            # The common path of a national matrix, so the cache is read here directly.
+            cached, get = self._dependent, installed.get
+            for slug, closure, part in self._dependents(env):
+                verdict = cached.get(_dependent_key(part, allow_upgrades, map(get, closure)))
+                if verdict is None:
+                    verdict = self._verdict(env, slug, installed, allow_upgrades)
+                result[slug] = verdict
             return result
 
     def evaluate_many(
@@ -357,6 +366,19 @@ class Evaluator:
             )
         return env
 
+    def _dependents(self, env: _Env) -> list[tuple[str, tuple[str, ...], int]]:
+        """Per module with dependencies: its slug, its closure and the identity of its
+        projection in ``env``."""
+        if env.dependents is None:
+            env.dependents = []
+            for slug in self._with_deps:
+                index = self._index[slug]
+                part = env.parts.get(slug)
+                if part is None:
+                    part = env.parts[slug] = self._projection(env, index)
+                env.dependents.append((slug, index.closure, id(part)))
+        return env.dependents
+
     def _shared(self, env: _Env) -> dict[str, Verdict]:
         if env.shared is None:
             env.shared = {slug: self._verdict(env, slug, {}, False) for slug in self._no_deps}
@@ -369,19 +391,22 @@ class Evaluator:
         part = env.parts.get(slug)
         if part is None:
             part = env.parts[slug] = self._projection(env, index)
-        key = (
-            part,
-            tuple([installed.get(m) for m in index.closure]) if index.closure else (),
-            allow_upgrades and bool(index.closure),
-        )
-        verdict = self._verdicts.get((slug, key))
+        # Projections are interned and kept alive, so their identities stand for them.
+        if index.closure:
+            key = _dependent_key(id(part), allow_upgrades, map(installed.get, index.closure))
+            verdict = self._dependent.get(key)
+            if verdict is None:
+                verdict = self._compute(env, index, installed, allow_upgrades)
+                self._dependent[key] = verdict
+            return verdict
+        verdict = self._verdicts.get((slug, id(part)))
         if verdict is None:
-            body = self._bodies.get(key)
+            body = self._bodies.get(id(part))
             if body is None:
-                body = self._bodies[key] = self._compute(env, index, installed, allow_upgrades)
+                body = self._bodies[id(part)] = self._compute(env, index, installed, False)
             # A body may come from a module whose releases read the same: rename it.
             verdict = body if body.module == slug else replace(body, module=slug)
-            self._verdicts[(slug, key)] = verdict
+            self._verdicts[(slug, id(part))] = verdict
         return verdict
 
     def _projection(self, env: _Env, index: _ModuleIndex) -> tuple[object, ...]:
@@ -471,10 +496,8 @@ class Evaluator:
         key = (id(versions), id(cells))
         found = self._listings.get(key) if cache else None
         if found is None:
-            found = (
-                tuple(compress(versions, map(not_, cells))),
-                tuple(map(Blocked, compress(versions, cells), filter(None, cells))),
-            )
+            pairs = zip(compress(versions, cells), filter(None, cells), strict=True)
+            found = (tuple(compress(versions, map(not_, cells))), tuple(map(_new_blocked, pairs)))
             if cache:
                 self._listings[key] = found
         return found
@@ -571,16 +594,33 @@ class Evaluator:
         if not release.depends_on:
             plan = self._plans.get(key)
             if plan is None:
-                first = plan_components(release, reasons, env.deployment, self.catalog)
+                first = plan_components(
+                    release, reasons, env.deployment, self.catalog, partial(self._step, env)
+                )
                 plan = self._plans[key] = finish_plan(first, env.deployment, self.resolve_for_plan)
             return plan
         head = self._heads.get(key)
         if head is None:
             head = self._heads[key] = plan_components(
-                release, reasons, env.deployment, self.catalog
+                release, reasons, env.deployment, self.catalog, partial(self._step, env)
             )
         deployment = replace(env.deployment, modules=tuple(sorted(installed.items())))
         return finish_plan(head, deployment, self.resolve_for_plan)
+
+    def _step(
+        self, env: _Env, release: Release, name: str, deployment: DeploymentState, catalog: Catalog
+    ) -> tuple[PlanStep, ComponentState | None]:
+        """``component_step``, shared by releases with equal requirements on ``name`` (the
+        step reads only those, the state of ``name`` and the channel)."""
+        compiled = self._compiled.get(id(release))
+        if compiled is None or compiled.release is not release or deployment is not env.deployment:
+            return component_step(release, name, deployment, catalog)
+        tokens = tuple([t for t, r in compiled.requirements if r.component == name])
+        key = (name, tokens, env.tokens.get(name, -1), env.stable)
+        found = self._steps.get(key)
+        if found is None:
+            found = self._steps[key] = component_step(release, name, deployment, catalog)
+        return found
 
     def _plan_states(self, env: _Env, reasons: tuple[Reason, ...]) -> tuple[int, ...]:
         """The interned states of the components ``reasons`` name: an upgrade plan reads them
@@ -722,6 +762,15 @@ class Evaluator:
             return found
 
         return resolve_dependencies(release, candidates, installed.get, matching)
+
+
+def _dependent_key(
+    part: int, allow_upgrades: bool, installed: Iterable[str | None]
+) -> tuple[object, ...]:
+    """The cache key of the verdict of a module with dependencies: the identity of its
+    projection (which names the module: its body is its slug) and the installed versions of
+    the modules it can reach."""
+    return (part, allow_upgrades, *installed)
 
 
 def _lookup(
