@@ -8,9 +8,11 @@ release are its cells concatenated across the columns in that order, so the reas
 releases are the column-wise concatenation of the columns: ``combine``.
 
 ``ColumnStore`` interns reason tuples and columns, so that an object's identity stands for its
-value, and caches merges of columns by identity: environments and modules that share a column
-share the work done on it.  Every object it keys by identity is kept alive by the store, so an
-identity is never reused while the store lives.  Merges run as C-level ``map`` over the cells.
+value, and caches combinations of columns by identity: environments and modules that share
+columns share the work done on them.  Every object it keys by identity is kept alive by the
+store, so an identity is never reused while the store lives.  Columns are combined by C-level
+``map`` over the cells, and only what is kept is allocated: every object the store keeps is
+one more object for Python's cyclic garbage collector to traverse now and then.
 """
 
 from __future__ import annotations
@@ -27,13 +29,12 @@ Cells = tuple[tuple[Reason, ...], ...]
 
 
 class ColumnStore:
-    """Interned reason tuples and columns, and the cached merges of columns."""
+    """Interned reason tuples and columns, and the cached combinations of columns."""
 
     def __init__(self) -> None:
         self._reasons: dict[tuple[Reason, ...], tuple[Reason, ...]] = {}
         self._joined: dict[tuple[int, ...], tuple[Reason, ...]] = {}
         self._columns: dict[tuple[int, ...], Cells] = {}
-        self._merged: dict[tuple[int, int], Cells] = {}
         self._combined: dict[tuple[int, ...], Cells] = {}
         self._empty: dict[int, Cells] = {}
 
@@ -81,21 +82,10 @@ class ColumnStore:
         key = tuple(map(id, columns))
         found = self._combined.get(key)
         if found is None:
-            found = self._combined[key] = self._fold(columns)
-        return found
-
-    def _fold(self, columns: Sequence[Cells]) -> Cells:
-        """The columns merged in order, as a balanced tree: when one input changes (the app
-        version, the allowed licenses) the merges of the other half are reused."""
-        if len(columns) == 1:
-            return columns[0]
-        middle = len(columns) // 2
-        return self._merge(self._fold(columns[:middle]), self._fold(columns[middle:]))
-
-    def _merge(self, first: Cells, second: Cells) -> Cells:
-        """Cell by cell, ``first`` followed by ``second`` (``() + b`` is ``b`` itself)."""
-        key = (id(first), id(second))
-        found = self._merged.get(key)
-        if found is None:
-            found = self._merged[key] = tuple(map(add, first, second))
+            # Chained C-level maps: the partial concatenations are freed at once, only the
+            # final cells are kept (``() + b`` is ``b`` itself, so most cells are shared).
+            merged = map(add, columns[0], columns[1])
+            for column in columns[2:]:
+                merged = map(add, merged, column)
+            found = self._combined[key] = tuple(merged)
         return found

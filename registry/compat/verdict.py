@@ -191,6 +191,7 @@ class _Env:
     deployment: DeploymentState  # without installed modules: those are no part of the key
     components: dict[str, ComponentState] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)  # component -> interned state
+    versions: dict[str, int] = field(default_factory=dict)  # component -> its version, commit
     allowed_token: int = 0
     parts: dict[str, tuple[object, ...]] = field(default_factory=dict)  # per module
     stable: bool = True
@@ -228,7 +229,7 @@ class Evaluator:
         self._compiled = {id(c.release): c for m in self._index.values() for c in m.compiled}
         # Interned component states and allowed-license sets, so that requirement and license
         # results are shared between environments under small integer keys.
-        self._state_tokens: dict[ComponentState, int] = {}
+        self._state_tokens: dict[object, int] = {}  # states, (version, commit) pairs
         self._allowed_tokens: dict[frozenset[str] | None, int] = {}
         self._requirement_cache: dict[tuple[int, int], tuple[Reason, ...]] = {}
         self._license_cache: dict[tuple[str | None, int], tuple[Reason, ...]] = {}
@@ -251,6 +252,7 @@ class Evaluator:
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
         self._projections: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self._sets: dict[frozenset[str], frozenset[str]] = {}
         self._shapes: dict[tuple[object, ...], Verdict] = {}
         self._bodies: dict[int, Verdict] = {}  # per projection of modules without dependencies
         self._verdicts: dict[tuple[str, int], Verdict] = {}  # the same, named per module
@@ -361,6 +363,14 @@ class Evaluator:
                     state.name: self._state_tokens.setdefault(state, len(self._state_tokens))
                     for state in deployment.components
                 },
+                # Version and commit of each component: the upgrade plan of a release without
+                # dependencies reads no more of a state than that and its reasons.
+                versions={
+                    state.name: self._state_tokens.setdefault(
+                        (state.version, state.commit), len(self._state_tokens)
+                    )
+                    for state in deployment.components
+                },
                 allowed_token=self._allowed_tokens.setdefault(key[2], len(self._allowed_tokens)),
                 stable=deployment.channel == "stable",
             )
@@ -405,7 +415,7 @@ class Evaluator:
             if body is None:
                 body = self._bodies[id(part)] = self._compute(env, index, installed, False)
             # A body may come from a module whose releases read the same: rename it.
-            verdict = body if body.module == slug else replace(body, module=slug)
+            verdict = body if body.module == slug else _renamed(body, slug)
             self._verdicts[(slug, id(part))] = verdict
         return verdict
 
@@ -420,7 +430,8 @@ class Evaluator:
                 states.append(None)
             else:
                 seen = state.capabilities & index.capabilities.get(name, frozenset())
-                states.append((state.version, state.commit, seen))
+                # Interned: a new set per module and environment would be kept by the caches.
+                states.append((state.version, state.commit, self._sets.setdefault(seen, seen)))
         allowed = env.key[2]
         licenses_matter = not all(
             license_allowed(text, allowed, self.policy.require_known_license)
@@ -447,7 +458,7 @@ class Evaluator:
         # agree on those share it.
         row = index.newest_on_stable if env.stable else index.newest_on_prerelease
         newest = () if row is None else cells[row]
-        key = (index.body, id(cells), env.stable, *self._plan_states(env, newest))
+        key = (index.body, id(cells), env.stable, *self._plan_states(env, newest, False))
         verdict = self._shapes.get(key)
         if verdict is None:
             verdict = self._shapes[key] = self._build(env, index, cells, installed, False)
@@ -590,7 +601,12 @@ class Evaluator:
         components that block it, so it is shared between environments; the dependency half
         depends on installed versions."""
         # Cells are interned, so the identity of ``base`` stands for its reasons.
-        key = (id(release), id(base), env.stable, *self._plan_states(env, base))
+        key = (
+            id(release),
+            id(base),
+            env.stable,
+            *self._plan_states(env, base, bool(release.depends_on)),
+        )
         if not release.depends_on:
             plan = self._plans.get(key)
             if plan is None:
@@ -622,9 +638,11 @@ class Evaluator:
             found = self._steps[key] = component_step(release, name, deployment, catalog)
         return found
 
-    def _plan_states(self, env: _Env, reasons: tuple[Reason, ...]) -> tuple[int, ...]:
-        """The interned states of the components ``reasons`` name: an upgrade plan reads them
-        (its steps start from them)."""
+    def _plan_states(self, env: _Env, reasons: tuple[Reason, ...], full: bool) -> tuple[int, ...]:
+        """What an upgrade plan reads of the states of the components ``reasons`` name: their
+        versions and commits (its steps start from them), and with ``full`` (the plan of a
+        release with dependencies resolves them in the upgraded deployment) the whole states.
+        The capabilities that are missing show in ``reasons``."""
         if not reasons:
             return ()
         names = self._named.get(id(reasons))
@@ -632,7 +650,8 @@ class Evaluator:
             names = self._named[id(reasons)] = tuple(
                 dict.fromkeys(r.component for r in reasons if r.component is not None)
             )
-        return tuple([env.tokens.get(name, -1) for name in names])
+        tokens = env.tokens if full else env.versions
+        return tuple([tokens.get(name, -1) for name in names])
 
     def _base(self, env: _Env, release: Release) -> tuple[Reason, ...]:
         """Rules 1-3 for any release (catalog releases take the fast, cached path)."""
@@ -762,6 +781,11 @@ class Evaluator:
             return found
 
         return resolve_dependencies(release, candidates, installed.get, matching)
+
+
+def _renamed(verdict: Verdict, slug: str) -> Verdict:
+    """``verdict`` for module ``slug`` (``dataclasses.replace`` is slower)."""
+    return Verdict(slug, verdict.adoptable, verdict.newest, verdict.blocked, verdict.upgrade_plan)
 
 
 def _dependent_key(
