@@ -122,6 +122,7 @@ class _ModuleIndex:
     capabilities: Mapping[str, frozenset[str]]  # capabilities read, per component
     licenses: tuple[str | None, ...]  # license expressions in it and its closure
     reads_channel: bool  # a prerelease in it, its closure or its components' known versions
+    reads: int  # interned key of the four fields above: modules with equal ones read the same
     compiled: tuple[_Compiled, ...] = ()  # aligned with releases
     versions: tuple[str, ...] = ()  # aligned with releases
     dependent_rows: tuple[int, ...] = ()  # positions of releases with dependencies
@@ -193,7 +194,7 @@ class _Env:
     tokens: dict[str, int] = field(default_factory=dict)  # component -> interned state
     versions: dict[str, int] = field(default_factory=dict)  # component -> its version, commit
     allowed_token: int = 0
-    parts: dict[str, tuple[object, ...]] = field(default_factory=dict)  # per module
+    projections: dict[int, tuple[object, ...]] = field(default_factory=dict)  # per reads key
     stable: bool = True
     cells: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per compiled release
     module_cells: dict[str, Cells] = field(default_factory=dict)  # per module
@@ -252,9 +253,8 @@ class Evaluator:
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
         self._projections: dict[tuple[object, ...], tuple[object, ...]] = {}
-        self._sets: dict[frozenset[str], frozenset[str]] = {}
         self._shapes: dict[tuple[object, ...], Verdict] = {}
-        self._bodies: dict[int, Verdict] = {}  # per projection of modules without dependencies
+        self._bodies: dict[tuple[object, int], Verdict] = {}  # per body and projection
         self._verdicts: dict[tuple[str, int], Verdict] = {}  # the same, named per module
         self._dependent: dict[tuple[object, ...], Verdict] = {}  # of modules with dependencies
 
@@ -281,7 +281,7 @@ class Evaluator:
             # The common path of a national matrix, so the cache is read here directly.
             cached, get = self._dependent, installed.get
             for slug, closure, part in self._dependents(env):
-                verdict = cached.get(_dependent_key(part, allow_upgrades, map(get, closure)))
+                verdict = cached.get(_dependent_key(slug, part, allow_upgrades, map(get, closure)))
                 if verdict is None:
                     verdict = self._verdict(env, slug, installed, allow_upgrades)
                 result[slug] = verdict
@@ -383,10 +383,7 @@ class Evaluator:
             env.dependents = []
             for slug in self._with_deps:
                 index = self._index[slug]
-                part = env.parts.get(slug)
-                if part is None:
-                    part = env.parts[slug] = self._projection(env, index)
-                env.dependents.append((slug, index.closure, id(part)))
+                env.dependents.append((slug, index.closure, id(self._projection(env, index))))
         return env.dependents
 
     def _shared(self, env: _Env) -> dict[str, Verdict]:
@@ -398,12 +395,10 @@ class Evaluator:
         self, env: _Env, slug: str, installed: Mapping[str, str], allow_upgrades: bool
     ) -> Verdict:
         index = self._index[slug]
-        part = env.parts.get(slug)
-        if part is None:
-            part = env.parts[slug] = self._projection(env, index)
+        part = self._projection(env, index)
         # Projections are interned and kept alive, so their identities stand for them.
         if index.closure:
-            key = _dependent_key(id(part), allow_upgrades, map(installed.get, index.closure))
+            key = _dependent_key(slug, id(part), allow_upgrades, map(installed.get, index.closure))
             verdict = self._dependent.get(key)
             if verdict is None:
                 verdict = self._compute(env, index, installed, allow_upgrades)
@@ -411,9 +406,10 @@ class Evaluator:
             return verdict
         verdict = self._verdicts.get((slug, id(part)))
         if verdict is None:
-            body = self._bodies.get(id(part))
+            body = self._bodies.get((index.body, id(part)))
             if body is None:
-                body = self._bodies[id(part)] = self._compute(env, index, installed, False)
+                body = self._compute(env, index, installed, False)
+                self._bodies[(index.body, id(part))] = body
             # A body may come from a module whose releases read the same: rename it.
             verdict = body if body.module == slug else _renamed(body, slug)
             self._verdicts[(slug, id(part))] = verdict
@@ -421,8 +417,11 @@ class Evaluator:
 
     def _projection(self, env: _Env, index: _ModuleIndex) -> tuple[object, ...]:
         """The parts of an environment a module's verdict reads: with equal projections (and
-        equal installed versions of its dependencies) its verdicts are equal."""
-        deployment = env.deployment
+        equal bodies, and equal installed versions of its dependencies) its verdicts are equal.
+        Modules that read the same (``index.reads``) share the projection object."""
+        found = env.projections.get(index.reads)
+        if found is not None:
+            return found
         states: list[tuple[str | None, str | None, frozenset[str]] | None] = []
         for name in index.components:
             state = env.components.get(name)
@@ -430,22 +429,21 @@ class Evaluator:
                 states.append(None)
             else:
                 seen = state.capabilities & index.capabilities.get(name, frozenset())
-                # Interned: a new set per module and environment would be kept by the caches.
-                states.append((state.version, state.commit, self._sets.setdefault(seen, seen)))
+                states.append((state.version, state.commit, seen))
         allowed = env.key[2]
         licenses_matter = not all(
             license_allowed(text, allowed, self.policy.require_known_license)
             for text in index.licenses
         )
         projection = (
-            index.body,
             tuple(states),
-            deployment.channel if index.reads_channel else None,
+            env.deployment.channel if index.reads_channel else None,
             # The allowed list only shows in reasons when it blocks something.
             allowed if licenses_matter else None,
         )
         # Interned: environments that agree on what a module reads share one key object.
-        return self._projections.setdefault(projection, projection)
+        found = env.projections[index.reads] = self._projections.setdefault(projection, projection)
+        return found
 
     def _compute(
         self, env: _Env, index: _ModuleIndex, installed: Mapping[str, str], allow_upgrades: bool
@@ -789,12 +787,11 @@ def _renamed(verdict: Verdict, slug: str) -> Verdict:
 
 
 def _dependent_key(
-    part: int, allow_upgrades: bool, installed: Iterable[str | None]
+    slug: str, part: int, allow_upgrades: bool, installed: Iterable[str | None]
 ) -> tuple[object, ...]:
-    """The cache key of the verdict of a module with dependencies: the identity of its
-    projection (which names the module: its body is its slug) and the installed versions of
-    the modules it can reach."""
-    return (part, allow_upgrades, *installed)
+    """The cache key of the verdict of module ``slug`` (with dependencies): the identity of
+    its projection and the installed versions of the modules it can reach."""
+    return (slug, part, allow_upgrades, *installed)
 
 
 def _lookup(
@@ -850,13 +847,17 @@ def _build_index(
             [c.on_stable for c in compiled],
             [c.on_prerelease for c in compiled],
         )
+        components = tuple(sorted(capabilities))
+        licenses = tuple(dict.fromkeys(r.license for r in every))
+        reads_channel = any(r.prerelease for r in every) or any(map(_is_prerelease, known))
+        wanted = tuple((name, frozenset(capabilities[name])) for name in components)
         index[slug] = _ModuleIndex(
             slug=slug,
             releases=ordered,
             closure=tuple(sorted(closure)),
-            components=tuple(sorted(capabilities)),
+            components=components,
             capabilities={name: frozenset(caps) for name, caps in capabilities.items()},
-            licenses=tuple(dict.fromkeys(r.license for r in every)),
+            licenses=licenses,
             compiled=compiled,
             versions=versions,
             dependent_rows=tuple(i for i, r in enumerate(ordered) if r.depends_on),
@@ -867,7 +868,8 @@ def _build_index(
             else tokens.setdefault(
                 ("body", tuple((c.signature, c.release.version) for c in compiled)), len(tokens)
             ),
-            reads_channel=any(r.prerelease for r in every) or any(map(_is_prerelease, known)),
+            reads_channel=reads_channel,
+            reads=tokens.setdefault(("reads", wanted, licenses, reads_channel), len(tokens)),
             layout=layout,
             **_layout_columns(layout, tokens, store),
         )
