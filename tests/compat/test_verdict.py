@@ -324,3 +324,36 @@ def test_incremental_update_after_a_new_release() -> None:
                 k: v.to_dict() for k, v in whole.items()
             }, seed
             assert "7.0" in whole[slug].adoptable
+
+
+def test_one_evaluator_for_many_deployments_equals_a_fresh_one_for_each() -> None:
+    """The evaluator shares work between environments by what their modules read (projections,
+    columns of equal reasons, plans keyed by versions and commits): many varied deployments on
+    one evaluator, in random order and with repeats, must get exactly what a fresh evaluator
+    gives each of them."""
+    compared = 0
+    for seed in range(100):
+        rng = random.Random(seed)
+        catalog = random_catalog(rng)
+        policy = Policy(rng.choice([None, frozenset({"MIT"})]), rng.random() < 0.3)
+        shared = Evaluator(catalog, policy)
+        deployments = []
+        for _ in range(25):
+            deployment = random_deployment(rng, catalog)
+            # Another commit of the server (equal capabilities), or the same commit with other
+            # capabilities: states that agree on part of what plans and columns read.
+            states = [
+                replace(s, commit=rng.choice(["5b4ba192", "04d9eb41"])) if s.name == "server" else s
+                for s in deployment.components
+            ]
+            deployments.append(replace(deployment, components=tuple(states)))
+        deployments += rng.sample(deployments, 5)
+        for deployment in deployments:
+            allow_upgrades = rng.random() < 0.2
+            got = shared.evaluate(deployment, allow_upgrades=allow_upgrades)
+            fresh = Evaluator(catalog, policy).evaluate(deployment, allow_upgrades=allow_upgrades)
+            assert {k: v.to_dict() for k, v in got.items()} == {
+                k: v.to_dict() for k, v in fresh.items()
+            }, (seed, deployment)
+            compared += len(got)
+    assert compared > 5_000

@@ -1,0 +1,109 @@
+"""The column store (interned reasons and columns, combined cell by cell) and the pause of the
+cyclic garbage collector around evaluations."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+
+from registry.compat import Reason
+from registry.compat.collector import collector_paused
+from registry.compat.columns import ColumnStore
+
+APP = (Reason("version-mismatch", component="app", required="==5.0.0", actual="4.2.1"),)
+CAPS = (Reason("capability-missing", component="mainserver", required="vouchers"),)
+LICENSE = (Reason("license-not-allowed", required="MIT", actual="AGPL-3.0-only"),)
+
+
+def test_reasons_are_interned_by_value() -> None:
+    store = ColumnStore()
+    first = store.reasons(tuple(APP))
+    again = store.reasons((Reason(**vars(APP[0])),))
+    assert first is again and first == APP
+
+
+def test_a_column_without_reasons_is_none_and_equal_cells_give_one_column() -> None:
+    store = ColumnStore()
+    assert store.column([(), ()]) is None
+    column = store.column([APP, ()])
+    assert column == (APP, ())
+    assert store.column([APP, ()]) is column
+
+
+def test_combine_concatenates_cells_in_column_order() -> None:
+    store = ColumnStore()
+    app = store.column([APP, (), APP])
+    caps = store.column([CAPS, CAPS, ()])
+    license_ = store.column([(), LICENSE, LICENSE])
+    assert app and caps and license_
+    cells = store.combine(3, [app, caps, license_])
+    assert cells == (APP + CAPS, CAPS + LICENSE, APP + LICENSE)
+    # A cell with reasons from one column only is that column's object.
+    assert store.combine(2, [store.column([APP, ()]) or (), store.column([(), CAPS]) or ()]) == (
+        APP,
+        CAPS,
+    )
+    assert store.combine(3, [app, caps, license_]) is cells
+    assert store.combine(2, []) == ((), ())
+    assert store.combine(3, [app]) is app
+
+
+def test_join_reads_releases_one_by_one() -> None:
+    store = ColumnStore()
+    assert store.join([(), ()]) == ()
+    assert store.join([APP, ()]) is APP
+    joined = store.join([APP, CAPS])
+    assert joined == APP + CAPS and store.join([APP, (), CAPS]) is joined
+
+
+def test_the_collector_is_paused_inside_and_restored_after() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # nested evaluations
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_the_collector_comes_back_after_an_error() -> None:
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError("bad input")
+    assert gc.isenabled()
+
+
+def test_a_disabled_collector_stays_disabled() -> None:
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_concurrent_evaluations_enable_the_collector_when_the_last_ends() -> None:
+    inside = threading.Barrier(2)
+    first_done = threading.Event()
+    seen: list[bool] = []
+
+    def first() -> None:
+        with collector_paused():
+            inside.wait()
+        first_done.set()
+
+    def second() -> None:
+        with collector_paused():
+            inside.wait()
+            first_done.wait(timeout=10)
+            seen.append(gc.isenabled())  # the first has ended, this one still runs
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert seen == [False]
+    assert gc.isenabled()
