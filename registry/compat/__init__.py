@@ -15,8 +15,10 @@ Reading order (each module is written as the specification of its part of DESIGN
 - ``resolver``: rule 4 with resolvelib; ``plan``: upgrade plans; ``explain``: sentences.
 - ``verdict``: ``evaluate``, ``evaluate_many``, ``Evaluator`` (keep one per catalog version:
   it shares work between deployments), ``affected_modules`` (incremental recompute).
-- ``index``: the column layout of a module's releases that lets the evaluator compute rules
-  1-3 once per (module, component state) and combine the columns (an optimization only).
+- Optimizations only, below ``verdict``: ``prepared`` (the catalog indexed per module),
+  ``index`` (the column layout of a module's releases), ``columns`` (interned columns of
+  reasons, combined cell by cell), ``collector`` (the garbage collector paused while
+  evaluating).
 - ``upgrades``: ``plan_component_upgrade`` (what-if for one component).
 
 Typical use::

@@ -1,13 +1,16 @@
 """Verdicts: for a deployment and a module, which releases are adoptable and why the others are
 not (DESIGN §4), plus an upgrade plan for the newest release when it is blocked.
 
-``Evaluator`` indexes a catalog once and shares work: the answer for a module depends only on
-the part of a deployment that the module's releases (and their dependencies) read, so
-deployments that agree on that part share one ``Verdict`` object.  Below that, rules 1-3 are
-evaluated per column (``index``): the reasons of a module's releases from its state, from each
-component and from its license are computed once per state of that input and combined per
-environment; results are interned, so equal outcomes are one object and caches can be keyed by
-identity (every keyed object is kept alive by the evaluator, so an identity is never reused).
+``Evaluator`` prepares a catalog once (``prepared``) and shares work at every level:
+- a module's verdict depends only on what its releases (and their dependencies) read of a
+  deployment (its *projection*), so deployments that agree on that share one ``Verdict``;
+- rules 1-3 are evaluated per column (``index``, ``columns``): the reasons from the release
+  states, from each component and from the licenses are computed once per state of that input
+  and shared by every module with equal requirements, then combined cell by cell;
+- upgrade plans and their component steps are shared by what they read.
+Reasons, columns and combined cells are interned, so an identity stands for a value and caches
+are keyed by identities (every keyed object is kept alive by the evaluator, so an identity is
+never reused).  Evaluations pause the cyclic garbage collector (``collector``).
 
 Definitions decided here:
 - ``newest`` is the highest release the deployment could ever be offered: not yanked, and no
@@ -26,16 +29,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, partial
+from functools import partial
 from itertools import compress
 from operator import not_
-from typing import Any, TypeVar
-
-from packaging.version import InvalidVersion, Version
+from typing import TypeVar
 
 from registry.compat.collector import collector_paused
 from registry.compat.columns import Cells, ColumnStore
-from registry.compat.index import Layout, Requirements, layout_of
+from registry.compat.index import Layout, Requirements
 from registry.compat.licenses import license_allowed
 from registry.compat.model import (
     Blocked,
@@ -53,13 +54,13 @@ from registry.compat.model import (
     Verdict,
 )
 from registry.compat.plan import ComponentPlan, component_step, finish_plan, plan_components
+from registry.compat.prepared import CompiledRelease, ModuleIndex, build_index
 from registry.compat.resolver import Resolution, matching_candidates, resolve_dependencies
 from registry.compat.rules import (
     component_reasons,
     effective_licenses,
     license_reasons,
     release_reasons,
-    state_reasons,
 )
 
 __all__ = ["Evaluator", "affected_modules", "evaluate", "evaluate_many"]
@@ -111,79 +112,6 @@ def affected_modules(catalog: Catalog, changed: Iterable[str]) -> frozenset[str]
     return frozenset(result)
 
 
-@dataclass(frozen=True)
-class _ModuleIndex:
-    """What the engine precomputes per module."""
-
-    slug: str
-    releases: tuple[Release, ...]  # newest first
-    closure: tuple[str, ...]  # modules reachable through dependencies, without itself
-    components: tuple[str, ...]  # components read by it and its closure
-    capabilities: Mapping[str, frozenset[str]]  # capabilities read, per component
-    licenses: tuple[str | None, ...]  # license expressions in it and its closure
-    reads_channel: bool  # a prerelease in it, its closure or its components' known versions
-    reads: int  # interned key of the four fields above: modules with equal ones read the same
-    compiled: tuple[_Compiled, ...] = ()  # aligned with releases
-    versions: tuple[str, ...] = ()  # aligned with releases
-    dependent_rows: tuple[int, ...] = ()  # positions of releases with dependencies
-    # Position of the newest release offered on each channel (not yanked; no prerelease on
-    # the stable channel), None when there is none.
-    newest_on_stable: int | None = None
-    newest_on_prerelease: int | None = None
-    # Modules without dependencies whose releases have equal versions and signatures (in-app
-    # modules released with the app, for example) get equal verdicts but for the slug.
-    body: object = None
-    layout: Layout | None = None  # its releases as columns (see ``index`` and ``columns``)
-    # The state column on each channel (None: no state reasons).
-    state_on_stable: Cells | None = None
-    state_on_prerelease: Cells | None = None
-    # Per component of the layout: an interned key of its requirements (modules with equal
-    # ones share the column: the app column of in-app modules, say), and the token of each
-    # release's requirement on it (-1: none), or None when some release has several.
-    column_keys: tuple[int, ...] = ()
-    column_tokens: tuple[tuple[int, ...] | None, ...] = ()
-    license_key: int = -1  # an interned key of its releases' licenses
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    """A release prepared for fast evaluation of rules 1-3."""
-
-    release: Release
-    # Releases with equal requirements, license and state share a signature, and with it the
-    # results of rules 1-3 (all in-app modules released at app version X, for example).
-    signature: int
-    on_stable: tuple[Reason, ...]  # state reasons on the stable channel
-    on_prerelease: tuple[Reason, ...]  # state reasons on the prerelease channel
-    requirements: tuple[tuple[int, ComponentRequirement], ...]  # (token, requirement)
-    offered_on_stable: bool
-    offered_on_prerelease: bool
-    closure: tuple[str, ...] = ()  # modules its dependencies can reach (rule 4 reads them)
-
-    @classmethod
-    def of(
-        cls, release: Release, tokens: dict[object, int], closure: tuple[str, ...] = ()
-    ) -> _Compiled:
-        requirements = tuple((tokens.setdefault(r, len(tokens)), r) for r in release.requires)
-        signature = (
-            tuple(token for token, _ in requirements),
-            release.license,
-            release.yanked,
-            release.prerelease,
-            release.problems,
-        )
-        return cls(
-            release,
-            tokens.setdefault(signature, len(tokens)),
-            state_reasons(release, "stable"),
-            state_reasons(release, "prerelease"),
-            requirements,
-            _offered(release, "stable"),
-            _offered(release, "prerelease"),
-            closure,
-        )
-
-
 @dataclass
 class _Env:
     """The part of a deployment that rules 1-3 read, with per-environment caches."""
@@ -225,7 +153,7 @@ class Evaluator:
         self.policy = policy
         self._tokens: dict[object, int] = {}
         self._store = ColumnStore()
-        self._index = _build_index(catalog, self._tokens, self._store)
+        self._index = build_index(catalog, self._tokens, self._store)
         # Caches are keyed by object identity: the catalog keeps these objects alive.
         self._compiled = {id(c.release): c for m in self._index.values() for c in m.compiled}
         # Interned component states and allowed-license sets, so that requirement and license
@@ -415,7 +343,7 @@ class Evaluator:
             self._verdicts[(slug, id(part))] = verdict
         return verdict
 
-    def _projection(self, env: _Env, index: _ModuleIndex) -> tuple[object, ...]:
+    def _projection(self, env: _Env, index: ModuleIndex) -> tuple[object, ...]:
         """The parts of an environment a module's verdict reads: with equal projections (and
         equal bodies, and equal installed versions of its dependencies) its verdicts are equal.
         Modules that read the same (``index.reads``) share the projection object."""
@@ -446,7 +374,7 @@ class Evaluator:
         return found
 
     def _compute(
-        self, env: _Env, index: _ModuleIndex, installed: Mapping[str, str], allow_upgrades: bool
+        self, env: _Env, index: ModuleIndex, installed: Mapping[str, str], allow_upgrades: bool
     ) -> Verdict:
         cells = self._cells_of(env, index)
         if index.closure:
@@ -465,7 +393,7 @@ class Evaluator:
     def _build(
         self,
         env: _Env,
-        index: _ModuleIndex,
+        index: ModuleIndex,
         cells: Cells,
         installed: Mapping[str, str],
         allow_upgrades: bool,
@@ -511,7 +439,7 @@ class Evaluator:
                 self._listings[key] = found
         return found
 
-    def _cells_of(self, env: _Env, index: _ModuleIndex) -> Cells:
+    def _cells_of(self, env: _Env, index: ModuleIndex) -> Cells:
         """The reasons of rules 1-3 for every release of a module (newest first).  The result
         is interned: callers key caches by its identity."""
         found = env.module_cells.get(index.slug)
@@ -524,7 +452,7 @@ class Evaluator:
             env.module_cells[index.slug] = found
         return found
 
-    def _cells_by_columns(self, env: _Env, index: _ModuleIndex, layout: Layout) -> Cells:
+    def _cells_by_columns(self, env: _Env, index: ModuleIndex, layout: Layout) -> Cells:
         """Rules 1-3 for every release of a module, combining its columns (state, one per
         component, license) for this environment.  Columns without reasons are left out, so
         environments that differ only in what blocks nothing share the result object."""
@@ -658,7 +586,7 @@ class Evaluator:
             return release_reasons(release, env.deployment, self.policy)
         return self._release_cell(env, compiled)
 
-    def _release_cell(self, env: _Env, compiled: _Compiled) -> tuple[Reason, ...]:
+    def _release_cell(self, env: _Env, compiled: CompiledRelease) -> tuple[Reason, ...]:
         """Rules 1-3 for a catalog release, read one requirement at a time.
 
         The reasons are the concatenation of cached parts (state, one per requirement,
@@ -705,7 +633,7 @@ class Evaluator:
     def _dependency_reasons(
         self,
         env: _Env,
-        compiled: _Compiled,
+        compiled: CompiledRelease,
         installed: Mapping[str, str],
         allow_upgrades: bool,
     ) -> tuple[Reason, ...]:
@@ -806,142 +734,3 @@ def _lookup(
     for key in set(keys) - parts.keys():
         parts[key] = compute(key)
     return list(map(parts.__getitem__, keys))
-
-
-def _first(flags: Iterable[bool]) -> int | None:
-    return next((i for i, flag in enumerate(flags) if flag), None)
-
-
-def _offered(release: Release, channel: Channel) -> bool:
-    return not release.yanked and (channel == "prerelease" or not release.prerelease)
-
-
-def _build_index(
-    catalog: Catalog, tokens: dict[object, int], store: ColumnStore
-) -> dict[str, _ModuleIndex]:
-    versions_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # equal tuples are one object
-    direct: dict[str, set[str]] = {
-        slug: {req.module for r in releases for req in r.depends_on}
-        for slug, releases in catalog.releases.items()
-    }
-    index = {}
-    for slug, releases in catalog.releases.items():
-        closure = _closure(slug, direct)
-        readers = [slug, *closure]
-        every = [r for m in readers for r in catalog.releases.get(m, ())]
-        capabilities: dict[str, set[str]] = {}
-        for release in every:
-            for requirement in release.requires:
-                capabilities.setdefault(requirement.component, set()).update(
-                    requirement.capabilities
-                )
-        known = [v for name in capabilities for v in catalog.component_versions.get(name, ())]
-        ordered = tuple(sorted(releases, key=lambda r: _order(r.version), reverse=True))
-        compiled = tuple(_Compiled.of(r, tokens, _release_closure(r, direct)) for r in ordered)
-        versions = tuple(r.version for r in ordered)
-        versions = versions_of.setdefault(versions, versions)
-        layout = layout_of(
-            versions,
-            [c.requirements for c in compiled],
-            [c.release.license for c in compiled],
-            [c.on_stable for c in compiled],
-            [c.on_prerelease for c in compiled],
-        )
-        components = tuple(sorted(capabilities))
-        licenses = tuple(dict.fromkeys(r.license for r in every))
-        reads_channel = any(r.prerelease for r in every) or any(map(_is_prerelease, known))
-        wanted = tuple((name, frozenset(capabilities[name])) for name in components)
-        index[slug] = _ModuleIndex(
-            slug=slug,
-            releases=ordered,
-            closure=tuple(sorted(closure)),
-            components=components,
-            capabilities={name: frozenset(caps) for name, caps in capabilities.items()},
-            licenses=licenses,
-            compiled=compiled,
-            versions=versions,
-            dependent_rows=tuple(i for i, r in enumerate(ordered) if r.depends_on),
-            newest_on_stable=_first(c.offered_on_stable for c in compiled),
-            newest_on_prerelease=_first(c.offered_on_prerelease for c in compiled),
-            body=slug
-            if closure
-            else tokens.setdefault(
-                ("body", tuple((c.signature, c.release.version) for c in compiled)), len(tokens)
-            ),
-            reads_channel=reads_channel,
-            reads=tokens.setdefault(("reads", wanted, licenses, reads_channel), len(tokens)),
-            layout=layout,
-            **_layout_columns(layout, tokens, store),
-        )
-    return index
-
-
-def _layout_columns(
-    layout: Layout | None, tokens: dict[object, int], store: ColumnStore
-) -> dict[str, Any]:
-    """The fields of ``_ModuleIndex`` that describe its layout's columns."""
-    if layout is None:
-        return {}
-    return {
-        "state_on_stable": None if layout.on_stable is None else store.column(layout.on_stable),
-        "state_on_prerelease": None
-        if layout.on_prerelease is None
-        else store.column(layout.on_prerelease),
-        "column_keys": tuple(
-            tokens.setdefault(
-                ("column", name, tuple(tuple(t for t, _ in reqs) for reqs in rows)), len(tokens)
-            )
-            for name, rows in zip(layout.components, layout.columns, strict=True)
-        ),
-        "column_tokens": tuple(_row_tokens(rows) for rows in layout.columns),
-        "license_key": tokens.setdefault(("licenses", layout.licenses), len(tokens)),
-    }
-
-
-def _row_tokens(rows: tuple[Requirements, ...]) -> tuple[int, ...] | None:
-    """The token of each release's requirement (-1: none), or None when some has several."""
-    if any(len(items) > 1 for items in rows):
-        return None
-    return tuple(items[0][0] if items else -1 for items in rows)
-
-
-@lru_cache(maxsize=65_536)
-def _version(text: str) -> Version:
-    """Parsed version text (the same texts recur across modules)."""
-    return Version(text)
-
-
-def _order(text: str) -> tuple[int, Version | str]:
-    """Sort key: versions in PEP 440 order; text that is no version sorts below them."""
-    try:
-        return (1, _version(text))
-    except InvalidVersion:
-        return (0, text)
-
-
-def _is_prerelease(version: str) -> bool:
-    try:
-        return _version(version).is_prerelease
-    except InvalidVersion:
-        return False
-
-
-def _release_closure(release: Release, direct: Mapping[str, set[str]]) -> tuple[str, ...]:
-    reach: set[str] = set()
-    for requirement in release.depends_on:
-        reach.add(requirement.module)
-        reach |= _closure(requirement.module, direct)
-    reach.discard(release.module)  # pinned to the release itself
-    return tuple(sorted(reach))
-
-
-def _closure(slug: str, direct: Mapping[str, set[str]]) -> set[str]:
-    seen: set[str] = set()
-    todo = list(direct.get(slug, ()))
-    while todo:
-        module = todo.pop()
-        if module not in seen:
-            seen.add(module)
-            todo.extend(direct.get(module, ()))
-    seen.discard(slug)
-    return seen
