@@ -731,6 +731,6 @@ def _lookup(
     found = list(map(parts.get, keys))
     if None not in found:
         return found  # type: ignore[return-value]  # no None in it
-    for key in set(keys) - parts.keys():
+    for key in set(keys).difference(parts):
         parts[key] = compute(key)
     return list(map(parts.__getitem__, keys))
