@@ -57,11 +57,11 @@ class ColumnStore:
 
     def column(self, cells: Sequence[tuple[Reason, ...]]) -> Cells | None:
         """The interned column of these (interned) cells; None when no cell has a reason."""
+        if not any(cells):
+            return None
         key = tuple(map(id, cells))
         found = self._columns.get(key)
         if found is None:
-            if not any(cells):
-                return None
             found = self._columns[key] = tuple(cells)
         return found
 

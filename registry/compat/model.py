@@ -241,7 +241,11 @@ class Blocked(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """``{"version", "reasons": [...]}``."""
-        return {"version": self.version, "reasons": [r.to_dict() for r in self.reasons]}
+        return _blocked_dict(self.version, self.reasons)
+
+
+def _blocked_dict(version: str, reasons: tuple[Reason, ...]) -> dict[str, Any]:
+    return {"version": version, "reasons": [r.to_dict() for r in reasons]}
 
 
 @dataclass(frozen=True)
@@ -297,13 +301,46 @@ class UpgradePlan:
 class Verdict:
     """For one deployment and one module: adoptable versions (newest first), the newest
     release the deployment could be offered, every blocked release, and an upgrade plan for
-    the newest release when it is blocked."""
+    the newest release when it is blocked.
+
+    Blocked releases are kept as two aligned columns, as the engine computes them: their
+    versions (newest first) and the reasons of each.  ``blocked`` pairs them as ``Blocked``
+    entries; build a verdict from such entries with ``Verdict.of``.
+    """
 
     module: str
     adoptable: tuple[str, ...]
     newest: str | None
-    blocked: tuple[Blocked, ...]
+    blocked_versions: tuple[str, ...]
+    blocked_reasons: tuple[tuple[Reason, ...], ...]
     upgrade_plan: UpgradePlan | None
+
+    @classmethod
+    def of(
+        cls,
+        module: str,
+        adoptable: Iterable[str],
+        newest: str | None,
+        blocked: Iterable[Blocked],
+        upgrade_plan: UpgradePlan | None,
+    ) -> Verdict:
+        """A verdict from its ``Blocked`` entries."""
+        entries = tuple(blocked)
+        return cls(
+            module,
+            tuple(adoptable),
+            newest,
+            tuple(b.version for b in entries),
+            tuple(b.reasons for b in entries),
+            upgrade_plan,
+        )
+
+    @property
+    def blocked(self) -> tuple[Blocked, ...]:
+        """Every release that is not adoptable, newest first, with its reasons."""
+        return tuple(
+            map(Blocked._make, zip(self.blocked_versions, self.blocked_reasons, strict=True))
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """``{"module", "adoptable", "newest", "blocked", "upgradePlan"}``."""
@@ -311,15 +348,15 @@ class Verdict:
             "module": self.module,
             "adoptable": list(self.adoptable),
             "newest": self.newest,
-            "blocked": [b.to_dict() for b in self.blocked],
+            "blocked": list(map(_blocked_dict, self.blocked_versions, self.blocked_reasons)),
             "upgradePlan": None if self.upgrade_plan is None else self.upgrade_plan.to_dict(),
         }
 
     def reasons_for(self, version: str) -> tuple[Reason, ...]:
         """The reasons that block ``version`` (empty when it is adoptable or unknown)."""
-        for blocked in self.blocked:
-            if blocked.version == version:
-                return blocked.reasons
+        for blocked, reasons in zip(self.blocked_versions, self.blocked_reasons, strict=True):
+            if blocked == version:
+                return reasons
         return ()
 
 

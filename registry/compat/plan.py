@@ -38,8 +38,8 @@ from registry.compat.model import (
     Release,
     UpgradePlan,
 )
-from registry.compat.ranges import Range
-from registry.compat.resolver import Resolution, range_contains
+from registry.compat.ranges import Range, range_contains
+from registry.compat.resolver import Resolution
 
 __all__ = [
     "ComponentPlan",

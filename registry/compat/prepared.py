@@ -155,8 +155,10 @@ def build_index(
             dependent_rows=tuple(i for i, r in enumerate(ordered) if r.depends_on),
             newest_on_stable=_first(c.offered_on_stable for c in compiled),
             newest_on_prerelease=_first(c.offered_on_prerelease for c in compiled),
+            # (rule 4 results are no part of a signature: modules with dependencies, even on
+            # themselves only, get their own body)
             body=slug
-            if closure
+            if closure or any(r.depends_on for r in ordered)
             else tokens.setdefault(
                 ("body", tuple((c.signature, c.release.version) for c in compiled)), len(tokens)
             ),

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-__all__ = ["ANY", "InvalidRange", "Range", "parse_range", "parse_version"]
+__all__ = ["ANY", "InvalidRange", "Range", "parse_range", "parse_version", "range_contains"]
 
 ANY = "*"
 
@@ -61,6 +62,16 @@ class Range:
 
     def __str__(self) -> str:
         return self.raw
+
+
+@lru_cache(maxsize=262_144)
+def range_contains(range_: Range, version: str) -> bool:
+    """Cached ``Range.contains`` on version text; text that is no version (a commit SHA,
+    garbage) satisfies no range."""
+    try:
+        return range_.contains(Version(version))
+    except InvalidVersion:
+        return False
 
 
 def parse_version(text: str) -> Version:

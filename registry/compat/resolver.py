@@ -11,17 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from packaging.version import InvalidVersion, Version
 from resolvelib import AbstractProvider, BaseReporter, ResolutionImpossible, Resolver
 from resolvelib.resolvers import ResolutionTooDeep
 from resolvelib.structs import RequirementInformation
 
 from registry.compat.model import DEPENDENCY_UNSATISFIABLE, ModuleRequirement, Reason, Release
-from registry.compat.ranges import Range
+from registry.compat.ranges import range_contains
 
-__all__ = ["Resolution", "matching_candidates", "range_contains", "resolve_dependencies"]
+__all__ = ["Resolution", "matching_candidates", "resolve_dependencies"]
 
 Candidates = Callable[[str], Sequence[Release]]
 Matching = Callable[[str, tuple[ModuleRequirement, ...]], Sequence[Release]]
@@ -38,15 +36,6 @@ class Resolution:
     @property
     def ok(self) -> bool:
         return self.picks is not None
-
-
-@lru_cache(maxsize=262_144)
-def range_contains(range_: Range, version: str) -> bool:
-    """Cached ``Range.contains`` on version text; text that is no version satisfies nothing."""
-    try:
-        return range_.contains(Version(version))
-    except InvalidVersion:
-        return False
 
 
 def resolve_dependencies(

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from packaging.version import InvalidVersion, Version
-
 from registry.compat.licenses import license_allowed
 from registry.compat.model import (
     CAPABILITY_MISSING,
@@ -28,7 +26,7 @@ from registry.compat.model import (
     Reason,
     Release,
 )
-from registry.compat.ranges import Range
+from registry.compat.ranges import range_contains
 
 __all__ = [
     "component_reasons",
@@ -93,7 +91,7 @@ def component_reasons(
             reasons.append(
                 Reason(VERSION_UNKNOWN, component=name, required=required, actual=state.commit)
             )
-        elif not _satisfies(requirement.range, state.version):
+        elif not range_contains(requirement.range, state.version):
             reasons.append(
                 Reason(VERSION_MISMATCH, component=name, required=required, actual=state.version)
             )
@@ -112,13 +110,3 @@ def license_reasons(
         return ()
     required = "known license" if allowed is None else ", ".join(sorted(allowed))
     return (Reason(LICENSE_NOT_ALLOWED, required=required, actual=expression),)
-
-
-@lru_cache(maxsize=262_144)
-def _satisfies(range_: Range, version: str) -> bool:
-    try:
-        parsed = Version(version)
-    except InvalidVersion:
-        # A version text we cannot order satisfies no range, like a bare commit SHA.
-        return False
-    return range_.contains(parsed)

@@ -39,7 +39,6 @@ from registry.compat.columns import Cells, ColumnStore
 from registry.compat.index import Layout, Requirements
 from registry.compat.licenses import license_allowed
 from registry.compat.model import (
-    Blocked,
     Catalog,
     Channel,
     ComponentRequirement,
@@ -66,8 +65,8 @@ from registry.compat.rules import (
 __all__ = ["Evaluator", "affected_modules", "evaluate", "evaluate_many"]
 
 _Key = TypeVar("_Key")
-# ``Blocked(version, reasons)`` from a (version, reasons) pair without running Python code.
-_new_blocked = partial(tuple.__new__, Blocked)
+# Adoptable versions, blocked versions, the reasons of each blocked version.
+_Listing = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[Reason, ...], ...]]
 _EnvKey = tuple[tuple[ComponentState, ...], Channel, frozenset[str] | None]
 
 
@@ -165,7 +164,7 @@ class Evaluator:
         self._dependency_cache: dict[tuple[object, ...], tuple[Reason, ...]] = {}
         self._columns: dict[tuple[int, int], Cells | None] = {}  # (column key, state token)
         self._license_columns: dict[tuple[int, int], Cells | None] = {}
-        self._listings: dict[tuple[int, int], tuple[tuple[str, ...], tuple[Blocked, ...]]] = {}
+        self._listings: dict[tuple[int, int], _Listing] = {}
         self._requirement_of = {
             token: requirement
             for module in self._index.values()
@@ -377,17 +376,24 @@ class Evaluator:
         self, env: _Env, index: ModuleIndex, installed: Mapping[str, str], allow_upgrades: bool
     ) -> Verdict:
         cells = self._cells_of(env, index)
-        if index.closure:
+        if index.closure or index.dependent_rows:  # (a module may depend on itself)
             return self._build(env, index, cells, installed, allow_upgrades)
-        # Without dependencies a verdict reads only rules 1-3, the channel and (for the upgrade
-        # plan) the states of the components that block its newest release: environments that
-        # agree on those share it.
+        # Without dependencies a verdict reads only rules 1-3 (its versions and cells), the
+        # channel (its newest row) and the upgrade plan of its newest release: modules and
+        # environments that agree on those share it.
         row = index.newest_on_stable if env.stable else index.newest_on_prerelease
-        newest = () if row is None else cells[row]
-        key = (index.body, id(cells), env.stable, *self._plan_states(env, newest, False))
+        plan = None
+        if row is not None and cells[row]:
+            plan = self._plain_plan(env, index.compiled[row], cells[row])
+        # Versions, cells and plans are interned (and kept alive): identities stand for them.
+        key = (id(index.versions), id(cells), row, id(plan))
         verdict = self._shapes.get(key)
         if verdict is None:
-            verdict = self._shapes[key] = self._build(env, index, cells, installed, False)
+            adoptable, versions, reasons = self._listing(index.versions, cells, cache=True)
+            newest = None if row is None else index.versions[row]
+            verdict = self._shapes[key] = Verdict(
+                index.slug, adoptable, newest, versions, reasons, plan
+            )
         return verdict
 
     def _build(
@@ -416,25 +422,22 @@ class Evaluator:
         if newest is not None and final[newest]:
             release = index.releases[newest]
             plan = self._plan(env, release, final[newest], cells[newest], installed)
-        adoptable, blocked = self._listing(index.versions, final, cache=final is cells)
-        return Verdict(
-            module=index.slug,
-            adoptable=adoptable,
-            newest=None if newest is None else index.versions[newest],
-            blocked=blocked,
-            upgrade_plan=plan,
-        )
+        listing = self._listing(index.versions, final, cache=final is cells)
+        at = None if newest is None else index.versions[newest]
+        return Verdict(index.slug, listing[0], at, listing[1], listing[2], plan)
 
-    def _listing(
-        self, versions: tuple[str, ...], cells: Cells, cache: bool
-    ) -> tuple[tuple[str, ...], tuple[Blocked, ...]]:
-        """The adoptable versions and the ``Blocked`` entries of releases with these reasons
-        (interned ``cells`` are cached: modules with equal reasons share the tuples)."""
+    def _listing(self, versions: tuple[str, ...], cells: Cells, cache: bool) -> _Listing:
+        """The adoptable versions, and the versions and reasons of the blocked releases, for
+        releases with these reasons (interned ``cells`` are cached: modules with equal reasons
+        share the tuples).  All C-level passes: nothing is built per release."""
         key = (id(versions), id(cells))
         found = self._listings.get(key) if cache else None
         if found is None:
-            pairs = zip(compress(versions, cells), filter(None, cells), strict=True)
-            found = (tuple(compress(versions, map(not_, cells))), tuple(map(_new_blocked, pairs)))
+            found = (
+                tuple(compress(versions, map(not_, cells))),
+                tuple(compress(versions, cells)),
+                tuple(filter(None, cells)),
+            )
             if cache:
                 self._listings[key] = found
         return found
@@ -514,6 +517,30 @@ class Evaluator:
             part = env.requirements[token] = self._requirement_part(env, token, requirement)
         return part
 
+    def _plain_plan(
+        self, env: _Env, compiled: CompiledRelease, reasons: tuple[Reason, ...]
+    ) -> UpgradePlan:
+        """The upgrade plan of a release without dependencies blocked by ``reasons``.  It reads
+        the release's version, ``reasons``, its requirements on the components they name, the
+        versions and commits of those components (the missing capabilities are in the reasons)
+        and the channel: releases of any module that agree on those share the plan."""
+        names = self._names(reasons)
+        # Cells are interned, so the identity of ``reasons`` stands for them.
+        key = (
+            compiled.release.version,
+            id(reasons),
+            env.stable,
+            *[t for t, r in compiled.requirements if r.component in names],
+            *[env.versions.get(name, -1) for name in names],
+        )
+        plan = self._plans.get(key)
+        if plan is None:
+            first = plan_components(
+                compiled.release, reasons, env.deployment, self.catalog, partial(self._step, env)
+            )
+            plan = self._plans[key] = finish_plan(first, env.deployment, self.resolve_for_plan)
+        return plan
+
     def _plan(
         self,
         env: _Env,
@@ -522,25 +549,21 @@ class Evaluator:
         base: tuple[Reason, ...],
         installed: Mapping[str, str],
     ) -> UpgradePlan:
-        """The upgrade plan for ``release`` blocked by ``reasons`` (``base``: those of rules
-        1-3).  Its component half depends only on ``base``, the channel and the states of the
-        components that block it, so it is shared between environments; the dependency half
-        depends on installed versions."""
+        """The upgrade plan for ``release`` (of a module with dependencies) blocked by
+        ``reasons`` (``base``: those of rules 1-3).  Its component half depends only on
+        ``base``, the channel and the states of the components that block it, so it is shared
+        between environments; the dependency half depends on installed versions."""
+        if not release.depends_on:
+            compiled = self._compiled.get(id(release))
+            if compiled is not None and compiled.release is release and reasons is base:
+                return self._plain_plan(env, compiled, reasons)
         # Cells are interned, so the identity of ``base`` stands for its reasons.
         key = (
             id(release),
             id(base),
             env.stable,
-            *self._plan_states(env, base, bool(release.depends_on)),
+            *[env.tokens.get(n, -1) for n in self._names(base)],
         )
-        if not release.depends_on:
-            plan = self._plans.get(key)
-            if plan is None:
-                first = plan_components(
-                    release, reasons, env.deployment, self.catalog, partial(self._step, env)
-                )
-                plan = self._plans[key] = finish_plan(first, env.deployment, self.resolve_for_plan)
-            return plan
         head = self._heads.get(key)
         if head is None:
             head = self._heads[key] = plan_components(
@@ -564,20 +587,15 @@ class Evaluator:
             found = self._steps[key] = component_step(release, name, deployment, catalog)
         return found
 
-    def _plan_states(self, env: _Env, reasons: tuple[Reason, ...], full: bool) -> tuple[int, ...]:
-        """What an upgrade plan reads of the states of the components ``reasons`` name: their
-        versions and commits (its steps start from them), and with ``full`` (the plan of a
-        release with dependencies resolves them in the upgraded deployment) the whole states.
-        The capabilities that are missing show in ``reasons``."""
-        if not reasons:
-            return ()
+    def _names(self, reasons: tuple[Reason, ...]) -> tuple[str, ...]:
+        """The components ``reasons`` (interned) name, in order: an upgrade plan reads the
+        states of these (its steps start from them)."""
         names = self._named.get(id(reasons))
         if names is None:
             names = self._named[id(reasons)] = tuple(
                 dict.fromkeys(r.component for r in reasons if r.component is not None)
             )
-        tokens = env.tokens if full else env.versions
-        return tuple([tokens.get(name, -1) for name in names])
+        return names
 
     def _base(self, env: _Env, release: Release) -> tuple[Reason, ...]:
         """Rules 1-3 for any release (catalog releases take the fast, cached path)."""
@@ -711,7 +729,14 @@ class Evaluator:
 
 def _renamed(verdict: Verdict, slug: str) -> Verdict:
     """``verdict`` for module ``slug`` (``dataclasses.replace`` is slower)."""
-    return Verdict(slug, verdict.adoptable, verdict.newest, verdict.blocked, verdict.upgrade_plan)
+    return Verdict(
+        slug,
+        verdict.adoptable,
+        verdict.newest,
+        verdict.blocked_versions,
+        verdict.blocked_reasons,
+        verdict.upgrade_plan,
+    )
 
 
 def _dependent_key(

@@ -213,6 +213,48 @@ def test_plan_reports_an_unsatisfiable_dependency() -> None:
     ]
 
 
+def test_a_module_that_depends_on_itself_shares_no_verdict_with_a_plain_twin() -> None:
+    """Modules whose releases read the same share verdicts; a dependency on itself (rule 4)
+    is no part of what rules 1-3 read, and must keep the twins apart in either order."""
+    selfish = Release("a", "1.0.0", depends_on=(ModuleRequirement("a", parse_range("^2.0.0")),))
+    plain = Release("b", "1.0.0")
+    for order in (("a", "b"), ("b", "a")):
+        releases = {"a": (selfish,), "b": (plain,)}
+        catalog = Catalog({slug: releases[slug] for slug in order})
+        verdicts = evaluate(DeploymentState.build(), catalog, OPEN)
+        assert verdicts["b"].adoptable == ("1.0.0",), order
+        assert verdicts["a"].adoptable == (), order
+        assert [r.code for r in verdicts["a"].reasons_for("1.0.0")] == [
+            "dependency-unsatisfiable"
+        ], order
+
+
+def test_modules_with_equal_reasons_share_plans_only_when_their_requirements_agree() -> None:
+    """Plans are shared between modules by version, reasons and requirements on the blocking
+    components.  ``twin`` differs from ``chatbot`` only in a satisfied requirement on another
+    component: same plan.  ``picky`` also excludes app 4.3.0 by a requirement the deployment
+    satisfies, so its reasons are equal but its plan must go further."""
+    needs = (ComponentRequirement("app", parse_range(">=4.3")),)
+    chatbot_ = Release("chatbot", "4.3.0", requires=needs)
+    twin = Release(
+        "twin", "4.3.0", requires=(*needs, ComponentRequirement("mainserver", None, frozenset()))
+    )
+    picky = Release(
+        "picky", "4.3.0", requires=(ComponentRequirement("app", parse_range("!=4.3.0")), *needs)
+    )
+    catalog = Catalog(
+        {"chatbot": (chatbot_,), "twin": (twin,), "picky": (picky,)},
+        component_versions={"app": ("4.2.1", "4.3.0", "4.4.0")},
+    )
+    deployment = DeploymentState.build([app("4.2.1"), mainserver(PUBLIC_MAINSERVER)])
+    verdicts = evaluate(deployment, catalog, OPEN)
+    assert verdicts["chatbot"].reasons_for("4.3.0") == verdicts["picky"].reasons_for("4.3.0")
+    targets = {slug: v.upgrade_plan.steps[0].to for slug, v in verdicts.items() if v.upgrade_plan}
+    assert targets == {"chatbot": "4.3.0", "twin": "4.3.0", "picky": "4.4.0"}
+    assert verdicts["twin"].module == "twin"
+    assert verdicts["twin"].to_dict() == {**verdicts["chatbot"].to_dict(), "module": "twin"}
+
+
 def test_component_upgrade_report() -> None:
     catalog = sva_catalog(
         chatbot=(chatbot("4.3.0"),),
