@@ -42,6 +42,15 @@ class ColumnStore:
         """The one object of this value."""
         return self._reasons.setdefault(reasons, reasons)
 
+    def intern(self, reasons: tuple[Reason, ...]) -> tuple[tuple[Reason, ...], bool]:
+        """The one object of this value, and whether it is new here (a non-empty value never
+        interned before: no interned column holds it)."""
+        found = self._reasons.get(reasons)
+        if found is not None:
+            return found, False
+        self._reasons[reasons] = reasons
+        return reasons, bool(reasons)
+
     def join(self, parts: Sequence[tuple[Reason, ...]]) -> tuple[Reason, ...]:
         """The concatenation of interned ``parts``, one object per sequence of parts."""
         parts = [part for part in parts if part]

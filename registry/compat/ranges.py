@@ -68,10 +68,17 @@ class Range:
 def range_contains(range_: Range, version: str) -> bool:
     """Cached ``Range.contains`` on version text; text that is no version (a commit SHA,
     garbage) satisfies no range."""
+    parsed = _version(version)
+    return parsed is not None and range_.contains(parsed)
+
+
+@lru_cache(maxsize=65_536)
+def _version(text: str) -> Version | None:
+    """``Version(text)``, or None when it is no version (the same texts recur)."""
     try:
-        return range_.contains(Version(version))
+        return Version(text)
     except InvalidVersion:
-        return False
+        return None
 
 
 def parse_version(text: str) -> Version:

@@ -128,9 +128,9 @@ class _Env:
     # Per requirement token (-1: no requirement), its reasons here.
     requirements: dict[int, tuple[Reason, ...]] = field(default_factory=lambda: {-1: ()})
     licenses: dict[str | None, tuple[Reason, ...]] = field(default_factory=dict)
+    fresh: set[int] = field(default_factory=set)  # requirement tokens with reasons new here
     candidate_tokens: dict[tuple[str, str | None], int] = field(default_factory=dict)
     ordered: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
-    plans: dict[tuple[object, ...], Resolution] = field(default_factory=dict)
     candidates: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
     matches: dict[tuple[object, ...], tuple[Release, ...]] = field(default_factory=dict)
     shared: dict[str, Verdict] | None = None  # verdicts of modules without dependencies
@@ -162,6 +162,7 @@ class Evaluator:
         self._requirement_cache: dict[tuple[int, int], tuple[Reason, ...]] = {}
         self._license_cache: dict[tuple[str | None, int], tuple[Reason, ...]] = {}
         self._dependency_cache: dict[tuple[object, ...], tuple[Reason, ...]] = {}
+        self._plan_resolutions: dict[tuple[object, ...], Resolution] = {}
         self._columns: dict[tuple[int, int], Cells | None] = {}  # (column key, state token)
         self._license_columns: dict[tuple[int, int], Cells | None] = {}
         self._listings: dict[tuple[int, int], _Listing] = {}
@@ -254,8 +255,12 @@ class Evaluator:
         compiled = self._compiled.get(id(release))
         cache_key = None
         if compiled is not None and compiled.release is release:
-            cache_key = (id(release), *[installed.get(m) for m in compiled.closure])
-            known = env.plans.get(cache_key)
+            # The resolution reads, per module the release can reach, its installed version
+            # and its candidates: environments that agree on those share it.
+            versions = [installed.get(m) for m in compiled.closure]
+            tokens = [self._candidate_token(env, m, None) for m in compiled.closure]
+            cache_key = (id(release), *versions, *tokens)
+            known = self._plan_resolutions.get(cache_key)
             if known is not None:
                 return known
 
@@ -271,7 +276,7 @@ class Evaluator:
 
         resolution = resolve_dependencies(release, candidates, installed.get)
         if cache_key is not None:
-            env.plans[cache_key] = resolution
+            self._plan_resolutions[cache_key] = resolution
         return resolution
 
     def _env(self, deployment: DeploymentState) -> _Env:
@@ -494,6 +499,11 @@ class Evaluator:
             ]
         else:
             cells = _lookup(env.requirements, tokens, partial(self._requirement_reasons, env))
+            if not env.fresh.isdisjoint(tokens):
+                # Reasons first made here (a version nobody ran, say): no column made before
+                # can equal this one, so it is not looked up (nor interned) by value.
+                fresh = self._columns[state_key] = tuple(cells)
+                return fresh
         found = self._columns[state_key] = self._store.column(cells)
         return found
 
@@ -633,9 +643,10 @@ class Evaluator:
         part = self._requirement_cache.get(key)
         if part is None:
             state = env.components.get(requirement.component)
-            part = self._requirement_cache[key] = self._store.reasons(
-                component_reasons(requirement, state)
-            )
+            part, new = self._store.intern(component_reasons(requirement, state))
+            self._requirement_cache[key] = part
+            if new:
+                env.fresh.add(token)
         return part
 
     def _license_part(self, env: _Env, license_: str | None) -> tuple[Reason, ...]:

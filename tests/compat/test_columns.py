@@ -24,6 +24,18 @@ def test_reasons_are_interned_by_value() -> None:
     assert first is again and first == APP
 
 
+def test_intern_says_whether_a_value_is_new_here() -> None:
+    """The engine skips looking up columns that hold reasons new to the store."""
+    store = ColumnStore()
+    first, new = store.intern(tuple(APP))
+    assert new and first == APP
+    again, new = store.intern((Reason(**vars(APP[0])),))
+    assert again is first and not new
+    assert store.intern(())[1] is False  # no reasons: never makes a column new
+    assert store.reasons(tuple(CAPS)) == CAPS
+    assert store.intern(tuple(CAPS))[1] is False
+
+
 def test_a_column_without_reasons_is_none_and_equal_cells_give_one_column() -> None:
     store = ColumnStore()
     assert store.column([(), ()]) is None
