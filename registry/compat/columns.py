@@ -22,7 +22,7 @@ from operator import add
 
 from registry.compat.model import Reason
 
-__all__ = ["Cells", "ColumnStore"]
+__all__ = ["Cells", "ColumnStore", "concatenated"]
 
 # Per release (newest first), its reasons: () when nothing blocks it.
 Cells = tuple[tuple[Reason, ...], ...]
@@ -91,10 +91,17 @@ class ColumnStore:
         key = tuple(map(id, columns))
         found = self._combined.get(key)
         if found is None:
-            # Chained C-level maps: the partial concatenations are freed at once, only the
-            # final cells are kept (``() + b`` is ``b`` itself, so most cells are shared).
-            merged = map(add, columns[0], columns[1])
-            for column in columns[2:]:
-                merged = map(add, merged, column)
-            found = self._combined[key] = tuple(merged)
+            found = self._combined[key] = concatenated(columns)
         return found
+
+
+def concatenated(columns: Sequence[Sequence[tuple[Reason, ...]]]) -> Cells:
+    """Per row, its cells of (at least one, equally long) ``columns`` concatenated in order.
+    Chained C-level maps: the partial concatenations are freed at once, only the final cells
+    are kept (``() + b`` is ``b`` itself, so most cells are shared)."""
+    if len(columns) == 1:
+        return tuple(columns[0])
+    merged = map(add, columns[0], columns[1])
+    for column in columns[2:]:
+        merged = map(add, merged, column)
+    return tuple(merged)

@@ -34,6 +34,7 @@ from itertools import compress
 from operator import not_
 from typing import TypeVar
 
+from registry.compat.batch import Group, group_cells, groups_of
 from registry.compat.collector import collector_paused
 from registry.compat.columns import Cells, ColumnStore
 from registry.compat.index import Layout, Requirements
@@ -123,6 +124,7 @@ class _Env:
     allowed_token: int = 0
     projections: dict[int, tuple[object, ...]] = field(default_factory=dict)  # per reads key
     stable: bool = True
+    unseen: bool = False  # runs a version nobody ran of a component some range reads
     cells: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per compiled release
     module_cells: dict[str, Cells] = field(default_factory=dict)  # per module
     # Per requirement token (-1: no requirement), its reasons here.
@@ -178,6 +180,8 @@ class Evaluator:
         self._steps: dict[tuple[object, ...], tuple[PlanStep, ComponentState | None]] = {}
         self._named: dict[int, tuple[str, ...]] = {}  # components named by a cell's reasons
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
+        self._ranged = frozenset(r.component for r in self._requirement_of.values() if r.range)
+        self._groups: tuple[Group, ...] | None = None  # built when first needed
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
         self._projections: dict[tuple[object, ...], tuple[object, ...]] = {}
@@ -205,6 +209,8 @@ class Evaluator:
             if modules is not None:
                 wanted = [s for s in modules if s in self._index]
                 return {s: self._verdict(env, s, installed, allow_upgrades) for s in wanted}
+            if env.unseen and not env.module_cells:
+                self._batch(env)
             result = dict(self._shared(env))
             # The common path of a national matrix, so the cache is read here directly.
             cached, get = self._dependent, installed.get
@@ -287,6 +293,13 @@ class Evaluator:
         )
         env = self._envs.get(key)
         if env is None:
+            # A version (or commit) no environment ran, of a component some range reads: its
+            # reasons are all new (they name it), so cells are built for all modules at once.
+            unseen = any(
+                (state.version, state.commit) not in self._state_tokens
+                and state.name in self._ranged
+                for state in deployment.components
+            )
             env = self._envs[key] = _Env(
                 key=key,
                 deployment=replace(deployment, modules=()),
@@ -305,6 +318,7 @@ class Evaluator:
                 },
                 allowed_token=self._allowed_tokens.setdefault(key[2], len(self._allowed_tokens)),
                 stable=deployment.channel == "stable",
+                unseen=unseen,
             )
         return env
 
@@ -459,6 +473,20 @@ class Evaluator:
                 found = self._store.column(cells) or self._store.empty(len(cells))
             env.module_cells[index.slug] = found
         return found
+
+    def _batch(self, env: _Env) -> None:
+        """The cells of every module with a column layout in ``env``, group by group
+        (``batch``): for an environment whose reasons are new, so columns cannot be shared."""
+        if self._groups is None:
+            self._groups = groups_of(self._index)
+        requirements = partial(
+            _lookup, env.requirements, compute=partial(self._requirement_reasons, env)
+        )
+        licenses = partial(_lookup, env.licenses, compute=partial(self._license_part, env))
+        for group in self._groups:
+            env.module_cells.update(
+                group_cells(group, env.stable, requirements, licenses, self._store)
+            )
 
     def _cells_by_columns(self, env: _Env, index: ModuleIndex, layout: Layout) -> Cells:
         """Rules 1-3 for every release of a module, combining its columns (state, one per
