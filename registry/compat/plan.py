@@ -47,6 +47,7 @@ __all__ = [
     "finish_plan",
     "lowest_known_version",
     "plan_components",
+    "plan_reads",
     "plan_release",
 ]
 
@@ -98,15 +99,11 @@ def plan_components(
     """Steps for what rules 1-3 block (reads no installed modules).  ``step`` may answer
     ``component_step`` from a cache."""
     step = step or component_step
-    steps: list[PlanStep] = []
-    possible = True
-    codes = {r.code for r in reasons}
-    for code, message in _UNFIXABLE.items():
-        if code in codes:
-            steps.append(PlanStep(message=message, changes_version=False))
-            possible = False
+    unfixable, names = plan_reads(reasons)
+    steps = [PlanStep(message=_UNFIXABLE[code], changes_version=False) for code in unfixable]
+    possible = not unfixable
     states = []
-    for name in _blocking_components(reasons):
+    for name in names:
         planned, state = step(release, name, deployment, catalog)
         steps.append(planned)
         possible = possible and planned.message is None
@@ -152,13 +149,17 @@ def _parsed(known: tuple[str, ...]) -> list[Version]:
     return versions
 
 
-def _blocking_components(reasons: tuple[Reason, ...]) -> list[str]:
+def plan_reads(reasons: tuple[Reason, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the component half of a plan reads of the reasons that block a release: the codes
+    no upgrade fixes, and the components to upgrade (in order).  Its steps read nothing else of
+    the reasons, only the release's requirements and the deployment's states."""
+    codes = {r.code for r in reasons}
     names = [
         r.component
         for r in reasons
         if r.component is not None and (r.code in _COMPONENT_CODES or r.code == CAPABILITY_MISSING)
     ]
-    return list(dict.fromkeys(names))
+    return tuple(c for c in _UNFIXABLE if c in codes), tuple(dict.fromkeys(names))
 
 
 def component_step(

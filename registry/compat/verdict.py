@@ -53,7 +53,13 @@ from registry.compat.model import (
     UpgradePlan,
     Verdict,
 )
-from registry.compat.plan import ComponentPlan, component_step, finish_plan, plan_components
+from registry.compat.plan import (
+    ComponentPlan,
+    component_step,
+    finish_plan,
+    plan_components,
+    plan_reads,
+)
 from registry.compat.prepared import CompiledRelease, ModuleIndex, build_index
 from registry.compat.resolver import Resolution, matching_candidates, resolve_dependencies
 from registry.compat.rules import (
@@ -179,6 +185,7 @@ class Evaluator:
         self._heads: dict[tuple[object, ...], ComponentPlan] = {}  # of releases with deps
         self._steps: dict[tuple[object, ...], tuple[PlanStep, ComponentState | None]] = {}
         self._named: dict[int, tuple[str, ...]] = {}  # components named by a cell's reasons
+        self._plan_reads: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # per cell
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._ranged = frozenset(r.component for r in self._requirement_of.values() if r.range)
         self._groups: tuple[Group, ...] | None = None  # built when first needed
@@ -559,17 +566,19 @@ class Evaluator:
         self, env: _Env, compiled: CompiledRelease, reasons: tuple[Reason, ...]
     ) -> UpgradePlan:
         """The upgrade plan of a release without dependencies blocked by ``reasons``.  It reads
-        the release's version, ``reasons``, its requirements on the components they name, the
-        versions and commits of those components (the missing capabilities are in the reasons)
-        and the channel: releases of any module that agree on those share the plan."""
-        names = self._names(reasons)
-        # Cells are interned, so the identity of ``reasons`` stands for them.
+        the release's version, the unfixable codes and blocking components in ``reasons``
+        (``plan_reads``), the release's requirements on those components, their states and the
+        channel: releases of any module that agree on those share the plan."""
+        reads = self._plan_reads.get(id(reasons))
+        if reads is None:
+            reads = self._plan_reads[id(reasons)] = plan_reads(reasons)
+        names = reads[1]
         key = (
             compiled.release.version,
-            id(reasons),
+            reads,
             env.stable,
             *[t for t, r in compiled.requirements if r.component in names],
-            *[env.versions.get(name, -1) for name in names],
+            *[env.tokens.get(name, -1) for name in names],
         )
         plan = self._plans.get(key)
         if plan is None:
