@@ -192,6 +192,7 @@ class Evaluator:
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
         self._projections: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self._capabilities: dict[frozenset[str], frozenset[str]] = {}
         self._shapes: dict[tuple[object, ...], Verdict] = {}
         self._bodies: dict[tuple[object, int], Verdict] = {}  # per body and projection
         self._verdicts: dict[tuple[str, int], Verdict] = {}  # the same, named per module
@@ -382,6 +383,7 @@ class Evaluator:
                 states.append(None)
             else:
                 seen = state.capabilities & index.capabilities.get(name, frozenset())
+                seen = self._capabilities.setdefault(seen, seen)  # one object per value
                 states.append((state.version, state.commit, seen))
         allowed = env.key[2]
         licenses_matter = not all(
@@ -680,7 +682,8 @@ class Evaluator:
         part = self._requirement_cache.get(key)
         if part is None:
             state = env.components.get(requirement.component)
-            part, new = self._store.intern(component_reasons(requirement, state))
+            # Uncached: this cache already holds it per requirement and state.
+            part, new = self._store.intern(component_reasons.__wrapped__(requirement, state))
             self._requirement_cache[key] = part
             if new:
                 env.fresh.add(token)
