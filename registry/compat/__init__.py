@@ -17,8 +17,8 @@ Reading order (each module is written as the specification of its part of DESIGN
   it shares work between deployments), ``affected_modules`` (incremental recompute).
 - Optimizations only, below ``verdict``: ``prepared`` (the catalog indexed per module),
   ``index`` (the column layout of a module's releases), ``columns`` (interned columns of
-  reasons, combined cell by cell), ``collector`` (the garbage collector paused while
-  evaluating).
+  reasons, combined cell by cell), ``batch`` (the cells of all modules at once, for a version
+  nobody ran), ``collector`` (the garbage collector paused while evaluating).
 - ``upgrades``: ``plan_component_upgrade`` (what-if for one component).
 
 Typical use::

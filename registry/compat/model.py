@@ -230,11 +230,8 @@ class Reason:
 
 
 class Blocked(NamedTuple):
-    """A release that cannot be adopted and every reason why.
-
-    A named tuple rather than a dataclass: a national-scale matrix holds hundreds of thousands
-    of them, and a tuple is built in half the time of a frozen dataclass.
-    """
+    """A release that cannot be adopted and every reason why (``Verdict.blocked`` pairs its
+    columns as these)."""
 
     version: str
     reasons: tuple[Reason, ...]
