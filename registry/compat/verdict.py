@@ -8,9 +8,11 @@ not (DESIGN §4), plus an upgrade plan for the newest release when it is blocked
   states, from each component and from the licenses are computed once per state of that input
   and shared by every module with equal requirements, then combined cell by cell;
 - upgrade plans and their component steps are shared by what they read.
-Reasons, columns and combined cells are interned, so an identity stands for a value and caches
-are keyed by identities (every keyed object is kept alive by the evaluator, so an identity is
-never reused).  Evaluations pause the cyclic garbage collector (``collector``).
+Caches are keyed by identities: every keyed object is kept alive by the evaluator, so an
+identity stands for one value and is never reused.  Reasons, columns and combined cells are
+interned (equal values are one object, so equal inputs share work), except those that hold
+reasons new to the evaluator (a version nobody ran, ``batch``): nothing made before equals them.
+Evaluations pause the cyclic garbage collector (``collector``).
 
 Definitions decided here:
 - ``newest`` is the highest release the deployment could ever be offered: not yanked, and no
@@ -413,7 +415,8 @@ class Evaluator:
         plan = None
         if row is not None and cells[row]:
             plan = self._plain_plan(env, index.compiled[row], cells[row])
-        # Versions, cells and plans are interned (and kept alive): identities stand for them.
+        # Versions, cells and plans are kept alive by the evaluator: an identity stands for
+        # one value.
         key = (id(index.versions), id(cells), row, id(plan))
         verdict = self._shapes.get(key)
         if verdict is None:
@@ -480,7 +483,8 @@ class Evaluator:
             else:
                 cells = [self._release_cell(env, compiled) for compiled in index.compiled]
                 found = self._store.column(cells) or self._store.empty(len(cells))
-            env.module_cells[index.slug] = found
+            # Of two threads both use the object that is kept: caches key it by identity.
+            found = env.module_cells.setdefault(index.slug, found)
         return found
 
     def _batch(self, env: _Env) -> None:
@@ -493,9 +497,8 @@ class Evaluator:
         )
         licenses = partial(_lookup, env.licenses, compute=partial(self._license_part, env))
         for group in self._groups:
-            env.module_cells.update(
-                group_cells(group, env.stable, requirements, licenses, self._store)
-            )
+            for slug, cells in group_cells(group, env.stable, requirements, licenses, self._store):
+                env.module_cells.setdefault(slug, cells)  # (see ``_cells_of``)
 
     def _cells_by_columns(self, env: _Env, index: ModuleIndex, layout: Layout) -> Cells:
         """Rules 1-3 for every release of a module, combining its columns (state, one per
@@ -539,8 +542,8 @@ class Evaluator:
             if not env.fresh.isdisjoint(tokens):
                 # Reasons first made here (a version nobody ran, say): no column made before
                 # can equal this one, so it is not looked up (nor interned) by value.
-                fresh = self._columns[state_key] = tuple(cells)
-                return fresh
+                # (``setdefault``: of two threads, both get the object that is kept.)
+                return self._columns.setdefault(state_key, tuple(cells))
         found = self._columns[state_key] = self._store.column(cells)
         return found
 
@@ -606,7 +609,7 @@ class Evaluator:
             compiled = self._compiled.get(id(release))
             if compiled is not None and compiled.release is release and reasons is base:
                 return self._plain_plan(env, compiled, reasons)
-        # Cells are interned, so the identity of ``base`` stands for its reasons.
+        # Cells are kept alive by the evaluator, so the identity of ``base`` stands for them.
         key = (
             id(release),
             id(base),
