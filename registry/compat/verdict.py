@@ -42,6 +42,7 @@ from registry.compat.columns import Cells, ColumnStore
 from registry.compat.index import Layout, Requirements
 from registry.compat.licenses import license_allowed
 from registry.compat.model import (
+    CAPABILITY_MISSING,
     Catalog,
     Channel,
     ComponentRequirement,
@@ -76,6 +77,8 @@ __all__ = ["Evaluator", "affected_modules", "evaluate", "evaluate_many"]
 _Key = TypeVar("_Key")
 # Adoptable versions, blocked versions, the reasons of each blocked version.
 _Listing = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[Reason, ...], ...]]
+# Unfixable codes, blocking components, missing capabilities (component, capability).
+_PlanReads = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str | None, str | None], ...]]
 _EnvKey = tuple[tuple[ComponentState, ...], Channel, frozenset[str] | None]
 
 
@@ -187,7 +190,7 @@ class Evaluator:
         self._heads: dict[tuple[object, ...], ComponentPlan] = {}  # of releases with deps
         self._steps: dict[tuple[object, ...], tuple[PlanStep, ComponentState | None]] = {}
         self._named: dict[int, tuple[str, ...]] = {}  # components named by a cell's reasons
-        self._plan_reads: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # per cell
+        self._plan_reads: dict[int, _PlanReads] = {}  # per cell, see ``_plain_plan``
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._ranged = frozenset(r.component for r in self._requirement_of.values() if r.range)
         self._groups: tuple[Group, ...] | None = None  # built when first needed
@@ -572,17 +575,23 @@ class Evaluator:
     ) -> UpgradePlan:
         """The upgrade plan of a release without dependencies blocked by ``reasons``.  It reads
         the release's version, the unfixable codes and blocking components in ``reasons``
-        (``plan_reads``), the release's requirements on those components, their states and the
-        channel: releases of any module that agree on those share the plan."""
+        (``plan_reads``), the channel, the states of those components and, per component, the
+        ranges the release asks for and the capabilities it misses (which the reasons list:
+        the capabilities it asks for matter only to the state after the step, which a plan
+        without dependencies does not use).  Releases of any module that agree on those share
+        the plan."""
         reads = self._plan_reads.get(id(reasons))
         if reads is None:
-            reads = self._plan_reads[id(reasons)] = plan_reads(reasons)
+            missing = tuple(
+                [(r.component, r.required) for r in reasons if r.code == CAPABILITY_MISSING]
+            )
+            reads = self._plan_reads[id(reasons)] = (*plan_reads(reasons), missing)
         names = reads[1]
         key = (
             compiled.release.version,
             reads,
             env.stable,
-            *[t for t, r in compiled.requirements if r.component in names],
+            *[t for t, r in compiled.requirements if r.range is not None and r.component in names],
             *[env.tokens.get(name, -1) for name in names],
         )
         plan = self._plans.get(key)

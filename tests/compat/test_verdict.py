@@ -20,6 +20,7 @@ from registry.compat import (
     parse_range,
     plan_component_upgrade,
 )
+from registry.compat.plan import finish_plan, plan_components
 from tests.compat.sva import (
     INTROSPECTION_2026,
     PUBLIC_MAINSERVER,
@@ -253,6 +254,53 @@ def test_modules_with_equal_reasons_share_plans_only_when_their_requirements_agr
     assert targets == {"chatbot": "4.3.0", "twin": "4.3.0", "picky": "4.4.0"}
     assert verdicts["twin"].module == "twin"
     assert verdicts["twin"].to_dict() == {**verdicts["chatbot"].to_dict(), "module": "twin"}
+
+
+def test_modules_missing_other_capabilities_get_their_own_plans() -> None:
+    """Plans are shared by the capabilities a release misses (its reasons list them), not by
+    those it asks for: equal misses share, other misses must not."""
+
+    def needing(slug: str, *capabilities: str) -> Release:
+        wants = ComponentRequirement("mainserver", None, frozenset(capabilities))
+        return Release(slug, "1.0.0", requires=(wants,))
+
+    catalog = sva_catalog(
+        gutscheine=(needing("gutscheine", "vouchers"),),
+        einloesen=(needing("einloesen", "vouchers", "newsItems"),),
+        suche=(needing("suche", "search"),),
+    )
+    deployment = DeploymentState.build([app("4.2.1"), mainserver(frozenset({"newsItems"}))])
+    verdicts = evaluate(deployment, catalog, OPEN)
+    missing = {
+        slug: verdicts[slug].upgrade_plan.to_dict()["steps"][0]["capabilities"]  # type: ignore[union-attr]
+        for slug in ("gutscheine", "einloesen", "suche")
+    }
+    assert missing == {"gutscheine": ["vouchers"], "einloesen": ["vouchers"], "suche": ["search"]}
+
+
+def test_every_shared_plan_equals_the_plan_made_for_its_release_alone() -> None:
+    """Plans are cached and shared between modules and environments by what they read.  Each
+    must equal the plan that ``plan.py`` makes for that release alone, from its reasons."""
+    compared = 0
+    for seed in range(300):
+        rng = random.Random(seed)
+        catalog = random_catalog(rng)
+        policy = Policy(rng.choice([None, frozenset({"MIT"})]), rng.random() < 0.3)
+        shared = Evaluator(catalog, policy)
+        for _ in range(4):
+            deployment = random_deployment(rng, catalog)
+            for slug, verdict in shared.evaluate(deployment).items():
+                if verdict.upgrade_plan is None:
+                    continue
+                release = next(r for r in catalog.releases[slug] if r.version == verdict.newest)
+                alone = Evaluator(catalog, policy)  # no cache shared with anything else
+                head = plan_components(
+                    release, verdict.reasons_for(release.version), deployment, catalog
+                )
+                expected = finish_plan(head, deployment, alone.resolve_for_plan)
+                assert verdict.upgrade_plan.to_dict() == expected.to_dict(), (seed, slug)
+                compared += 1
+    assert compared > 500
 
 
 def test_component_upgrade_report() -> None:
