@@ -172,11 +172,13 @@ class Evaluator:
         # results are shared between environments under small integer keys.
         self._state_tokens: dict[object, int] = {}  # states, (version, commit) pairs
         self._allowed_tokens: dict[frozenset[str] | None, int] = {}
-        self._requirement_cache: dict[tuple[int, int], tuple[Reason, ...]] = {}
+        self._requirement_cache: dict[tuple[int, object], tuple[Reason, ...]] = {}
         self._license_cache: dict[tuple[str | None, int], tuple[Reason, ...]] = {}
         self._dependency_cache: dict[tuple[object, ...], tuple[Reason, ...]] = {}
         self._plan_resolutions: dict[tuple[object, ...], Resolution] = {}
-        self._columns: dict[tuple[int, int], Cells | None] = {}  # (column key, state token)
+        # (column key, state token, or for a column without ranges the capabilities it reads)
+        self._columns: dict[tuple[int, object], Cells | None] = {}
+        self._column_caps = _column_capabilities(self._index.values())
         self._license_columns: dict[tuple[int, int], Cells | None] = {}
         self._listings: dict[tuple[int, int], _Listing] = {}
         self._requirement_of = {
@@ -531,8 +533,14 @@ class Evaluator:
         requirements: tuple[Requirements, ...],
     ) -> Cells | None:
         """Per release, the reasons of its requirements on component ``name`` (None: none).
-        ``key`` stands for the requirements: modules with equal ones share the column."""
-        state_key = (key, env.tokens.get(name, -1))
+        ``key`` stands for the requirements: modules with equal ones share the column.  A
+        column without ranges reads only whether the component is there and which of the
+        capabilities it asks for it offers, so states that agree on those share it."""
+        caps, state = self._column_caps.get(key), env.components.get(name)
+        if caps is None or state is None:
+            state_key: tuple[int, object] = (key, env.tokens.get(name, -1))
+        else:
+            state_key = (key, caps & state.capabilities)
         if state_key in self._columns:
             return self._columns[state_key]
         if tokens is None:  # some release has several requirements on the component
@@ -689,11 +697,15 @@ class Evaluator:
     def _requirement_part(
         self, env: _Env, token: int, requirement: ComponentRequirement
     ) -> tuple[Reason, ...]:
-        """Rule 2 for one requirement, shared between environments with the same state."""
-        key = (token, env.tokens.get(requirement.component, -1))
+        """Rule 2 for one requirement, shared between environments with the same state (or,
+        for a requirement without a range, with the same of the capabilities it asks for)."""
+        state = env.components.get(requirement.component)
+        if requirement.range is None and state is not None:
+            key: tuple[int, object] = (token, requirement.capabilities & state.capabilities)
+        else:
+            key = (token, env.tokens.get(requirement.component, -1))
         part = self._requirement_cache.get(key)
         if part is None:
-            state = env.components.get(requirement.component)
             # Uncached: this cache already holds it per requirement and state.
             part, new = self._store.intern(component_reasons.__wrapped__(requirement, state))
             self._requirement_cache[key] = part
@@ -788,6 +800,22 @@ class Evaluator:
             return found
 
         return resolve_dependencies(release, candidates, installed.get, matching)
+
+
+def _column_capabilities(modules: Iterable[ModuleIndex]) -> dict[int, frozenset[str] | None]:
+    """Per column key, the capabilities its requirements ask for; None when one has a range
+    (then the column reads the component's version or commit too)."""
+    found: dict[int, frozenset[str] | None] = {}
+    for module in modules:
+        if module.layout is None:
+            continue
+        for key, rows in zip(module.column_keys, module.layout.columns, strict=True):
+            requirements = [r for items in rows for _, r in items]
+            ranged = any(r.range is not None for r in requirements)
+            found[key] = (
+                None if ranged else frozenset().union(*(r.capabilities for r in requirements))
+            )
+    return found
 
 
 def _renamed(verdict: Verdict, slug: str) -> Verdict:
