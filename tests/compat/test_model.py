@@ -1,8 +1,9 @@
-"""Inputs: normalization, hashing, catalog updates; Evaluator entry points."""
+"""Inputs: normalization, hashing, catalog updates; Evaluator entry points; verdicts."""
 
 from __future__ import annotations
 
 from registry.compat import (
+    Blocked,
     Catalog,
     ComponentRequirement,
     ComponentState,
@@ -12,6 +13,7 @@ from registry.compat import (
     Policy,
     Reason,
     Release,
+    Verdict,
     evaluate_many,
     normalize_version,
     parse_range,
@@ -94,3 +96,27 @@ def test_evaluate_many_with_a_module_subset_keeps_order_and_copies() -> None:
     assert [list(r) for r in results] == [["b"], ["b"]]
     assert results[0] is not results[1]
     assert results[0]["b"].adoptable == ("1.0",)
+
+
+def test_a_verdict_keeps_blocked_releases_as_columns_and_pairs_them_on_request() -> None:
+    mismatch = (Reason("version-mismatch", component="app", required="==4.3.0", actual="4.2.1"),)
+    yanked = (Reason("yanked", actual="4.1.0"),)
+    entries = (Blocked("4.3.0", mismatch), Blocked("4.1.0", yanked))
+    verdict = Verdict.of("chatbot", ["4.2.0"], "4.3.0", entries, None)
+    assert verdict.blocked_versions == ("4.3.0", "4.1.0")
+    assert verdict.blocked_reasons == (mismatch, yanked)
+    assert verdict.blocked == entries
+    assert verdict.reasons_for("4.1.0") == yanked
+    assert verdict.reasons_for("4.2.0") == ()
+    assert verdict.to_dict()["blocked"] == [b.to_dict() for b in entries]
+    assert verdict.to_dict()["blocked"][0] == {
+        "version": "4.3.0",
+        "reasons": [
+            {
+                "code": "version-mismatch",
+                "component": "app",
+                "required": "==4.3.0",
+                "actual": "4.2.1",
+            }
+        ],
+    }
