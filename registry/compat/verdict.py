@@ -583,11 +583,11 @@ class Evaluator:
     ) -> UpgradePlan:
         """The upgrade plan of a release without dependencies blocked by ``reasons``.  It reads
         the release's version, the unfixable codes and blocking components in ``reasons``
-        (``plan_reads``), the channel, the states of those components and, per component, the
-        ranges the release asks for and the capabilities it misses (which the reasons list:
-        the capabilities it asks for matter only to the state after the step, which a plan
-        without dependencies does not use).  Releases of any module that agree on those share
-        the plan."""
+        (``plan_reads``), the channel, the versions and commits of those components and, per
+        component, the ranges the release asks for and the capabilities it misses (which the
+        reasons list: the capabilities it asks for and those the component offers matter only
+        to the state after the step, which a plan without dependencies does not use).
+        Releases of any module and environments that agree on those share the plan."""
         reads = self._plan_reads.get(id(reasons))
         if reads is None:
             missing = tuple(
@@ -600,7 +600,9 @@ class Evaluator:
             reads,
             env.stable,
             *[t for t, r in compiled.requirements if r.range is not None and r.component in names],
-            *[env.tokens.get(name, -1) for name in names],
+            # Of the states, the steps read versions and commits; the capabilities they read
+            # are the missing ones, which are in ``reads``.
+            *[env.versions.get(name, -1) for name in names],
         )
         plan = self._plans.get(key)
         if plan is None:
