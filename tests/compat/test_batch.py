@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import replace
 
 import pytest
@@ -13,14 +12,13 @@ from registry.compat import (
     ComponentState,
     DeploymentState,
     Evaluator,
-    Policy,
     Release,
     parse_range,
 )
 from registry.compat.batch import groups_of
 from registry.compat.columns import ColumnStore
 from registry.compat.prepared import build_index
-from tests.compat.test_oracle import random_catalog, random_deployment
+from tests.compat.test_oracle import random_deployment, random_instance
 
 APP = ComponentRequirement("app", parse_range(">=4.3"))
 SERVER = ComponentRequirement("mainserver", None, frozenset({"vouchers"}))
@@ -62,9 +60,7 @@ def test_an_unseen_version_is_evaluated_in_groups_and_agrees_with_the_columns(
     monkeypatch.setattr(Evaluator, "_batch", counted)
     compared = 0
     for seed in range(200):
-        rng = random.Random(seed)
-        catalog = random_catalog(rng)
-        policy = Policy(rng.choice([None, frozenset({"MIT"})]), rng.random() < 0.3)
+        rng, catalog, policy = random_instance(seed)
         deployment = random_deployment(rng, catalog)
         version = f"{rng.randint(1, 3)}.{rng.randint(0, 2)}.{rng.randint(0, 9)}"
         deployment = DeploymentState.build(

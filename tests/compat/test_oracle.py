@@ -68,6 +68,14 @@ def random_catalog(rng: random.Random) -> Catalog:
     return Catalog(releases=releases, component_versions={"app": tuple(APP_VERSIONS)})
 
 
+def random_instance(seed: int) -> tuple[random.Random, Catalog, Policy]:
+    """A seeded random generator, a random catalog drawn from it and a policy (default list
+    none or MIT only, unknown licenses blocked about a third of the time)."""
+    rng = random.Random(seed)
+    catalog = random_catalog(rng)
+    return rng, catalog, Policy(rng.choice([None, frozenset({"MIT"})]), rng.random() < 0.3)
+
+
 def random_deployment(rng: random.Random, catalog: Catalog) -> DeploymentState:
     components = []
     app = rng.random()

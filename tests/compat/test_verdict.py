@@ -29,7 +29,7 @@ from tests.compat.sva import (
     mainserver,
     voucher,
 )
-from tests.compat.test_oracle import random_catalog, random_deployment
+from tests.compat.test_oracle import random_catalog, random_deployment, random_instance
 
 OPEN = Policy()
 APP_VERSIONS = ("3.2.6", "4.0.0", "4.1.0", "4.2.1", "4.3.0", "5.0.0rc1")
@@ -283,9 +283,7 @@ def test_every_shared_plan_equals_the_plan_made_for_its_release_alone() -> None:
     must equal the plan that ``plan.py`` makes for that release alone, from its reasons."""
     compared = 0
     for seed in range(300):
-        rng = random.Random(seed)
-        catalog = random_catalog(rng)
-        policy = Policy(rng.choice([None, frozenset({"MIT"})]), rng.random() < 0.3)
+        rng, catalog, policy = random_instance(seed)
         shared = Evaluator(catalog, policy)
         for _ in range(4):
             deployment = random_deployment(rng, catalog)
@@ -383,9 +381,7 @@ def test_affected_modules_follow_dependents_transitively() -> None:
 def test_shared_evaluation_equals_fresh_evaluation() -> None:
     """Caches shared between deployments (and plans) must never leak between them."""
     for seed in range(150):
-        rng = random.Random(seed)
-        catalog = random_catalog(rng)
-        policy = Policy(rng.choice([None, frozenset({"MIT"})]), rng.random() < 0.3)
+        rng, catalog, policy = random_instance(seed)
         deployments = [random_deployment(rng, catalog) for _ in range(6)]
         deployments.append(deployments[0])  # a duplicate
         shared = evaluate_many(deployments, catalog, policy)
@@ -423,9 +419,7 @@ def test_one_evaluator_for_many_deployments_equals_a_fresh_one_for_each() -> Non
     gives each of them."""
     compared = 0
     for seed in range(100):
-        rng = random.Random(seed)
-        catalog = random_catalog(rng)
-        policy = Policy(rng.choice([None, frozenset({"MIT"})]), rng.random() < 0.3)
+        rng, catalog, policy = random_instance(seed)
         shared = Evaluator(catalog, policy)
         deployments = []
         for _ in range(25):
