@@ -1,0 +1,35 @@
+"""ORM models, one file per area. Every change comes with an Alembic revision (tests fail on drift).
+
+Importing this package registers every table on ``Base.metadata``. A new area adds its own file
+here and one import line below.
+"""
+
+from registry.models.auth import ApiToken
+from registry.models.catalog import (
+    Component,
+    ComponentCapability,
+    ComponentVersion,
+    Module,
+    Release,
+)
+from registry.models.crawl import CrawlRequest, CrawlState, Lock, TagSnapshot
+from registry.models.deployments import Deployment
+from registry.models.events import DataVersion, Event
+from registry.models.types import JSONValue
+
+__all__ = [
+    "ApiToken",
+    "Component",
+    "ComponentCapability",
+    "ComponentVersion",
+    "CrawlRequest",
+    "CrawlState",
+    "DataVersion",
+    "Deployment",
+    "Event",
+    "JSONValue",
+    "Lock",
+    "Module",
+    "Release",
+    "TagSnapshot",
+]

@@ -1,0 +1,5 @@
+"""Shared column value types."""
+
+from typing import Any
+
+JSONValue = Any
