@@ -9,7 +9,15 @@ from datetime import datetime
 from typing import Any
 
 from registry.compat.versions import version_key
-from registry.models import Component, ComponentVersion, Deployment, Event, Module, Release
+from registry.models import (
+    Component,
+    ComponentVersion,
+    Deployment,
+    Event,
+    Module,
+    ModuleMirror,
+    Release,
+)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -77,6 +85,19 @@ def module_dict(module: Module, with_releases: bool = False) -> dict[str, Any]:
     if with_releases:
         data["releases"] = [release_dict(r) for r in sorted_releases(module.releases)]
     return data
+
+
+def mirror_dict(mirror: ModuleMirror) -> dict[str, Any]:
+    """A mirror and its last check, as ``GET /api/v1/modules/<slug>`` shows it."""
+    return {
+        "url": mirror.url,
+        "forge": mirror.forge,
+        "status": mirror.status,
+        "missingTags": list(mirror.missing_tags or []),
+        "checkedAt": iso(mirror.checked_at),
+        "behindSince": iso(mirror.behind_since),
+        "source": mirror.source,
+    }
 
 
 def release_dict(release: Release) -> dict[str, Any]:

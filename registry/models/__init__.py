@@ -15,6 +15,7 @@ from registry.models.catalog import (
 from registry.models.crawl import CrawlRequest, CrawlState, Lock, TagSnapshot
 from registry.models.deployments import Deployment
 from registry.models.events import DataVersion, Event
+from registry.models.mirrors import ModuleMirror
 from registry.models.types import JSONValue
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "JSONValue",
     "Lock",
     "Module",
+    "ModuleMirror",
     "Release",
     "TagSnapshot",
 ]

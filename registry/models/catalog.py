@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db import Base, UTCDateTime, utcnow
 from registry.models.types import JSONValue
+
+if TYPE_CHECKING:
+    from registry.models.mirrors import ModuleMirror
 
 
 class Component(Base):
@@ -98,6 +102,9 @@ class Module(Base):
 
     releases: Mapped[list[Release]] = relationship(
         back_populates="module", cascade="all, delete-orphan"
+    )
+    mirrors: Mapped[list[ModuleMirror]] = relationship(
+        back_populates="module", cascade="all, delete-orphan", order_by="ModuleMirror.url"
     )
 
 

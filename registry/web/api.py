@@ -16,6 +16,7 @@ from registry.serialize import (
     component_dict,
     component_version_dict,
     iso,
+    mirror_dict,
     module_dict,
     release_dict,
     sorted_releases,
@@ -124,7 +125,11 @@ def json_body() -> Any:
 
 @api.get("/modules/<slug>")
 def get_module(slug: str) -> Response:
-    return cached_json(CATALOG, lambda: _module_summary(catalog.get_module(get_session(), slug)))
+    def build() -> dict[str, Any]:
+        found = catalog.get_module(get_session(), slug)
+        return {**_module_summary(found), "mirrors": [mirror_dict(m) for m in found.mirrors]}
+
+    return cached_json(CATALOG, build)
 
 
 @api.get("/modules/<slug>/releases")

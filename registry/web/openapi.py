@@ -96,6 +96,27 @@ MODULE = obj(
     },
 )
 
+MIRROR = obj(
+    ["url", "forge", "status", "missingTags", "checkedAt"],
+    {
+        "url": {"type": "string"},
+        "forge": {"type": "string", "examples": ["gitlab", "github"]},
+        "status": {"enum": ["in-sync", "behind", "unreachable", "unchecked"]},
+        "missingTags": {
+            **array({"type": "string"}),
+            "description": "tags of the primary repository the mirror lacks or has at another "
+            "commit",
+        },
+        "checkedAt": {**nullable("string"), "format": "date-time"},
+        "behindSince": {**nullable("string"), "format": "date-time"},
+        "source": {"type": "string", "description": "who named the mirror (admin, an import)"},
+    },
+)
+
+MODULE_DETAIL = {
+    "allOf": [ref("Module"), obj(["mirrors"], {"mirrors": array(ref("Mirror"))})],
+}
+
 RANGE = obj(
     ["range", "normalized"], {"range": nullable("string"), "normalized": nullable("string")}
 )
@@ -611,7 +632,13 @@ def paths() -> dict[str, Any]:
             ),
         },
         "/api/v1/modules/{slug}": {
-            "get": read("One module", ref("Module"), params=[SLUG], errors=("404",), tag="modules")
+            "get": read(
+                "One module, with its mirrors",
+                ref("ModuleDetail"),
+                params=[SLUG],
+                errors=("404",),
+                tag="modules",
+            )
         },
         "/api/v1/modules/{slug}/releases": {
             "get": read(
@@ -917,6 +944,8 @@ def _document() -> dict[str, Any]:
                 "Error": ERROR,
                 "Module": MODULE,
                 "ModulePage": page_of(ref("Module")),
+                "ModuleDetail": MODULE_DETAIL,
+                "Mirror": MIRROR,
                 "ModuleRegistration": REGISTER,
                 "CrawlRequest": CRAWL,
                 "Release": RELEASE,
