@@ -1,81 +1,74 @@
-"""UI language: German by default, English on request; translated text, localized dates/numbers.
+"""UI language with Flask-Babel: German by default, English on request; localized dates/numbers.
 
-Message ids are English; ``translations/de.po`` holds the German text (read once with Babel, no
-compiled catalog needed). The language comes from ``?lang=`` (remembered in a cookie), then the
-cookie, else German: the registry serves German public bodies first.
+The sentences are gettext catalogs (``registry/translations/<lang>/LC_MESSAGES/messages.po``,
+see ``registry/i18n.py`` and ``docs/translations.md``). Write a new text in English as
+``_("...")`` in Python (``from registry.web.i18n import gettext as _``; ``ngettext`` for
+counts, ``lazy_gettext`` for texts defined at import time) or ``{{ _("...") }}`` /
+``{% trans %}`` in templates, then run ``scripts/translations.py`` and translate the new
+German entry; ``tests/ui/test_i18n.py`` names every text that lacks a translation.
 
-A new UI text is written in English as ``_("...")`` (templates and ``registry/web/ui``) and its
-German text added to ``translations/de.po``; ``tests/ui/test_i18n.py`` names every message that
-lacks one (and every stale entry). ``pybabel extract -F`` is not needed: the test extracts.
+The language comes from ``?lang=`` (remembered in a cookie), then the cookie, else German: the
+registry serves German public bodies first.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from babel.messages.pofile import read_po
-from flask import Flask, Response, g, request
+from babel.support import NullTranslations, Translations
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask_babel import Babel, Domain, gettext, lazy_gettext, ngettext
 
-LANGUAGES = ("de", "en")
-DEFAULT_LANGUAGE = "de"
+from registry.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalogs
+
+__all__ = [
+    "LANGUAGES",
+    "format_date",
+    "format_datetime",
+    "format_number",
+    "format_percent",
+    "get_locale",
+    "gettext",
+    "init_i18n",
+    "lazy_gettext",
+    "localized",
+    "ngettext",
+    "text_language",
+]
+
 COOKIE = "lang"
-TRANSLATIONS = Path(__file__).parent / "translations"
 _COOKIE_MAX_AGE = 365 * 24 * 3600
+_TIMEZONE = "Europe/Berlin"
 
 
-@cache
-def catalog(language: str) -> dict[str, str | tuple[str, ...]]:
-    """Translations of one language: message id -> text (a tuple of forms for plurals)."""
-    path = TRANSLATIONS / f"{language}.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        po = read_po(handle, locale=language)
-    table: dict[str, str | tuple[str, ...]] = {}
-    for message in po:
-        if not message.id or not message.string or message.fuzzy:
-            continue
-        key = message.id if isinstance(message.id, str) else message.id[0]
-        text = message.string
-        table[key] = text if isinstance(text, str) else tuple(text)
-    return table
+class CatalogDomain(Domain):  # type: ignore[misc]
+    """Flask-Babel's message domain, served from the ``.po`` catalogs compiled in memory
+    (``registry.i18n.Catalogs``) instead of ``.mo`` files on disk."""
+
+    def __init__(self, catalogs: Catalogs) -> None:
+        super().__init__(domain="messages")
+        self.catalogs = catalogs
+
+    def get_translations(self) -> Translations | NullTranslations:
+        if not has_request_context():
+            return NullTranslations()
+        return self.catalogs.get(get_locale())
+
+
+def select_language() -> str:
+    """The language of this request: ``?lang=``, else the cookie, else German."""
+    wanted = request.args.get("lang") or request.cookies.get(COOKIE) or DEFAULT_LANGUAGE
+    return wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def get_locale() -> str:
-    """The language of this request: ``?lang=``, else the cookie, else German."""
+    """The request's language code (``de`` or ``en``)."""
     if "lang" not in g:
-        wanted = request.args.get("lang") or request.cookies.get(COOKIE) or DEFAULT_LANGUAGE
-        g.lang = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
+        g.lang = select_language()
     return str(g.lang)
-
-
-def gettext(message: str, /, **variables: Any) -> str:
-    """``message`` in the request's language, with ``%(name)s`` placeholders filled."""
-    text = _translate(message)
-    return text % variables if variables else text
-
-
-def ngettext(singular: str, plural: str, number: int, /, **variables: Any) -> str:
-    """The singular or plural form for ``number``, with ``%(num)s`` and placeholders filled."""
-    return _translate_plural(singular, plural, number) % {"num": number, **variables}
-
-
-def _translate(message: str) -> str:
-    text = catalog(get_locale()).get(message, message)
-    return text[0] if isinstance(text, tuple) else text
-
-
-def _translate_plural(singular: str, plural: str, number: int) -> str:
-    # German and English share the rule: one is singular, everything else plural.
-    forms = catalog(get_locale()).get(singular)
-    if isinstance(forms, tuple) and len(forms) >= 2:
-        return forms[0] if number == 1 else forms[1]
-    return singular if number == 1 else plural
 
 
 def format_date(value: date | datetime | None, format: str = "medium") -> str:
@@ -91,7 +84,7 @@ def format_datetime(value: datetime | None, format: str = "medium") -> str:
     if value is None:
         return ""
     return babel_dates.format_datetime(
-        value, format=format, tzinfo=babel_dates.get_timezone("Europe/Berlin"), locale=get_locale()
+        value, format=format, tzinfo=babel_dates.get_timezone(_TIMEZONE), locale=get_locale()
     )
 
 
@@ -122,12 +115,19 @@ def text_language(obj: Any, field: str) -> str:
 
 
 def init_i18n(app: Flask) -> None:
-    """Install the translation callables and filters into Jinja and remember ``?lang=``."""
-    app.jinja_env.add_extension("jinja2.ext.i18n")
-    # Jinja's "newstyle" wrappers fill placeholders themselves (escaping the values).
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        _translate, _translate_plural, newstyle=True
+    """Set up Flask-Babel (catalogs compiled now, language per request), Jinja's ``_``,
+    ``ngettext`` and ``{% trans %}``, the date and number filters, and ``?lang=`` memory."""
+    if "babel" in app.extensions:
+        return
+    catalogs = Catalogs()
+    catalogs.compile_all()
+    babel = Babel(
+        app,
+        default_locale=DEFAULT_LANGUAGE,
+        default_timezone=_TIMEZONE,
+        locale_selector=get_locale,
     )
+    babel.domain_instance = CatalogDomain(catalogs)
     app.jinja_env.filters.update(
         date=format_date,
         datetime=format_datetime,
@@ -138,6 +138,12 @@ def init_i18n(app: Flask) -> None:
         get_locale=get_locale, localized=localized, text_language=text_language
     )
     app.after_request(_remember_language)
+
+
+def catalogs_of(app: Flask | None = None) -> Catalogs:
+    """The compiled catalogs of the application (for tests and tools)."""
+    babel = (app or current_app).extensions["babel"].instance
+    return babel.domain_instance.catalogs  # type: ignore[no-any-return]
 
 
 def _remember_language(response: Response) -> Response:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -184,9 +184,10 @@ def test_create_deployment_bad_then_good(page, server: Server) -> None:  # type:
     page.get_by_label("App-Version").fill("vier")
     page.get_by_role("button", name="Installation speichern").click()
     summary = page.locator(".error-summary")
-    assert summary.is_visible()
-    # Focus moves to the summary so a screen reader reads the problems first.
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect(summary).to_be_visible()
+    # Focus moves to the summary so a screen reader reads the problems first; the script does
+    # it on DOMContentLoaded, so wait for the focus instead of reading it once.
+    expect(summary).to_be_focused()
     assert page.locator("#name").get_attribute("aria-invalid") == "true"
     assert page.locator("#app-error").is_visible()
     check_accessibility(page, "deployment-form-errors")

@@ -6,6 +6,7 @@ import pytest
 from flask import Flask
 
 from registry.models import Component, ComponentVersion, Release
+from registry.web.i18n import init_i18n
 from registry.web.ui.charts import PLOT_WIDTH, horizontal_bars, vertical_bars
 from registry.web.ui.deployment import best_steps, changed_versions, compare, hypothetical
 from registry.web.ui.deployment_form import (
@@ -20,7 +21,9 @@ from registry.web.ui.matrix import build_matrix
 
 @pytest.fixture(autouse=True)
 def _request():  # type: ignore[no-untyped-def]
-    with Flask(__name__).test_request_context("/?lang=en"):
+    app = Flask(__name__)
+    init_i18n(app)
+    with app.test_request_context("/?lang=en"):
         yield
 
 

@@ -1,66 +1,75 @@
-"""Every UI text has a German translation with the same placeholders; dates and numbers are
-localized."""
+"""The gettext catalogs: every UI text is translated into German and present in English with the
+same placeholders, nothing stale; Babel's plural forms; dates and numbers are localized."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract, extract_from_dir
+from babel.messages.pofile import read_po
 from flask import Flask
 
+from registry import i18n as catalogs
 from registry.web import i18n
+from scripts.translations import extract
 
-WEB = Path(i18n.__file__).parent
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def _messages() -> list[tuple[str, int, str | tuple[str, ...]]]:
-    found = []
-    for folder in (WEB / "ui", WEB / "templates"):
-        for filename, line, message, _comments, _context in extract_from_dir(
-            str(folder),
-            [("**.html", "jinja2.ext:babel_extract"), ("**.py", "python")],
-            options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
-        ):
-            found.append((f"{folder.name}/{filename}", line, message))
-    for module in ("csrf.py",):
-        with (WEB / module).open("rb") as handle:
-            for line, message, _c, _x in extract("python", handle):
-                found.append((module, line, message))
-    return found
+def _catalog(language: str):  # type: ignore[no-untyped-def]
+    with catalogs.catalog_path(language).open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def _key(message: str | tuple[str, ...]) -> str:
+    return message if isinstance(message, str) else message[0]
 
 
 def test_extraction_finds_the_ui_texts() -> None:
-    ids = {m if isinstance(m, str) else m[0] for _, _, m in _messages()}
+    ids = {_key(m) for m in extract()}
     assert "Skip to content" in ids and len(ids) > 200
 
 
-def test_every_message_has_a_german_translation_with_the_same_placeholders() -> None:
-    german = i18n.catalog("de")
+@pytest.mark.parametrize("language", catalogs.LANGUAGES)
+def test_every_text_is_translated_with_the_same_placeholders(language: str) -> None:
+    catalog = _catalog(language)
     missing, mismatched = [], []
-    for where, line, message in _messages():
-        key = message if isinstance(message, str) else message[0]
-        text = german.get(key)
-        if not text:
-            missing.append(f"{where}:{line}: {key!r}")
+    for message, places in extract().items():
+        entry = catalog.get(message if isinstance(message, str) else message[0])
+        where = "{}:{}".format(*places[0])
+        strings = [] if entry is None else entry.string
+        targets = [strings] if isinstance(strings, str) else list(strings)
+        if entry is None or entry.fuzzy or not all(targets) or not targets:
+            missing.append(f"{where}: {_key(message)!r}")
             continue
         sources = [message] if isinstance(message, str) else list(message)
-        targets = [text] if isinstance(text, str) else list(text)
         wanted = set().union(*(PLACEHOLDER.findall(s) for s in sources))
         for target in targets:
-            # A German singular may say "ein" instead of the number; never an unknown name.
+            # A singular may say "ein"/"one" instead of the number; never an unknown name.
             if not set(PLACEHOLDER.findall(target)) <= wanted | {"num"}:
-                mismatched.append(f"{where}:{line}: {key!r}")
-    assert missing == []
+                mismatched.append(f"{where}: {_key(message)!r}")
+    assert missing == [], "run: .venv/bin/python scripts/translations.py"
     assert mismatched == []
+
+
+@pytest.mark.parametrize("language", catalogs.LANGUAGES)
+def test_the_catalogs_have_no_stale_entries(language: str) -> None:
+    used = {_key(m) for m in extract()}
+    stored = {_key(m.id) for m in _catalog(language) if m.id}
+    assert stored - used == set()
+
+
+@pytest.mark.parametrize("language", catalogs.LANGUAGES)
+def test_the_catalogs_pass_babels_checks(language: str) -> None:
+    problems = [(m.id, [str(e) for e in errors]) for m, errors in _catalog(language).check()]
+    assert problems == []
 
 
 @pytest.fixture()
 def request_in():  # type: ignore[no-untyped-def]
     app = Flask(__name__)
+    i18n.init_i18n(app)
 
     def enter(lang: str):  # type: ignore[no-untyped-def]
         return app.test_request_context(f"/?lang={lang}")
@@ -87,19 +96,37 @@ def test_unknown_language_falls_back_to_german(request_in) -> None:  # type: ign
 
 
 def test_plural_forms(request_in) -> None:  # type: ignore[no-untyped-def]
+    found = "%(num)s module found", "%(num)s modules found"
     with request_in("de"):
-        assert (
-            i18n.ngettext("%(num)s module found", "%(num)s modules found", 1) == "1 Modul gefunden"
-        )
-        assert (
-            i18n.ngettext("%(num)s module found", "%(num)s modules found", 3) == "3 Module gefunden"
-        )
+        assert i18n.ngettext(*found, 1) == "1 Modul gefunden"
+        assert i18n.ngettext(*found, 3) == "3 Module gefunden"
+        assert i18n.ngettext(*found, 0) == "0 Module gefunden"
     with request_in("en"):
-        assert (
-            i18n.ngettext("%(num)s module found", "%(num)s modules found", 3) == "3 modules found"
+        assert i18n.ngettext(*found, 1) == "1 module found"
+        assert i18n.ngettext(*found, 3) == "3 modules found"
+
+
+def test_lazy_texts_are_translated_when_shown(request_in) -> None:  # type: ignore[no-untyped-def]
+    text = i18n.lazy_gettext("Skip to content")
+    with request_in("de"):
+        assert str(text) == "Zum Inhalt springen"
+    with request_in("en"):
+        assert str(text) == "Skip to content"
+
+
+def test_templates_translate_through_flask_babel(request_in) -> None:  # type: ignore[no-untyped-def]
+    with request_in("de") as context:
+        render = context.app.jinja_env.from_string(
+            '{{ _("Skip to content") }} {{ ngettext("%(num)s module found", '
+            '"%(num)s modules found", 2) }}'
         )
+        assert render.render() == "Zum Inhalt springen 2 Module gefunden"
 
 
-def test_the_german_catalog_has_no_stale_entries() -> None:
-    used = {m if isinstance(m, str) else m[0] for _, _, m in _messages()}
-    assert set(i18n.catalog("de")) - used == set()
+def test_the_cli_translator_needs_no_flask() -> None:
+    german = catalogs.translator("de")
+    assert german.gettext("Skip to content") == "Zum Inhalt springen"
+    assert german.ngettext("%(num)s module found", "%(num)s modules found", 1) == (
+        "%(num)s Modul gefunden"
+    )
+    assert catalogs.translator("xx").gettext("Skip to content") == "Zum Inhalt springen"

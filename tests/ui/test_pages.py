@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from registry.i18n import texts
 from registry.models import CrawlState
 from registry.services.catalog import get_module
-from registry.web.i18n import catalog
 
 PAGES = ["/", "/modules/abfallkalender", "/components", "/activity", "/deployments", "/login"]
 
@@ -176,7 +176,7 @@ def test_language_parameter_sets_no_cookie_on_json_answers(client, demo) -> None
 def test_english_pages_contain_no_german_ui_text(client, demo, path: str) -> None:
     german = [
         text
-        for message, text in catalog("de").items()
+        for message, text in texts("de").items()
         if isinstance(text, str) and "%(" not in text and text != message and len(text) >= 8
     ]
     html = _text(client.get(path + ("&" if "?" in path else "?") + "lang=en"))
