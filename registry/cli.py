@@ -159,6 +159,32 @@ def import_command(context: Context, paths: tuple[str, ...]) -> None:
     click.echo(result.summary())
 
 
+@cli.group()
+def advisories() -> None:
+    """Security advisories (OSV records)."""
+
+
+@advisories.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@pass_context
+def advisories_import(context: Context, paths: tuple[str, ...]) -> None:
+    """Import OSV JSON files (folders are walked). All or nothing; every problem is listed."""
+    from registry.errors import InvalidInput
+    from registry.services.advisories import import_paths as import_advisories
+
+    context.upgrade()
+    try:
+        with context.session() as session:
+            report = import_advisories(session, list(paths))
+    except InvalidInput as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{error.message}; nothing was stored") from None
+    for line in report.lines:
+        click.echo(line)
+    click.echo(f"{len(report.results)} advisory file(s) imported")
+
+
 @cli.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 def validate_command(files: tuple[str, ...]) -> None:

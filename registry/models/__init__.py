@@ -4,6 +4,7 @@ Importing this package registers every table on ``Base.metadata``. A new area ad
 here and one import line below.
 """
 
+from registry.models.advisories import Advisory, AdvisoryModule
 from registry.models.auth import ApiToken
 from registry.models.catalog import (
     Component,
@@ -19,6 +20,8 @@ from registry.models.mirrors import ModuleMirror
 from registry.models.types import JSONValue
 
 __all__ = [
+    "Advisory",
+    "AdvisoryModule",
     "ApiToken",
     "Component",
     "ComponentCapability",

@@ -8,6 +8,7 @@ from registry.web.errors import register_error_handlers
 
 
 def register_web(app: Flask) -> None:
+    from registry.web.advisories import advisories
     from registry.web.api import api
     from registry.web.badges import badges
     from registry.web.deployments import deployments
@@ -15,7 +16,7 @@ def register_web(app: Flask) -> None:
     from registry.web.hooks import hooks
     from registry.web.ui import ui
 
-    for blueprint in (api, deployments, feed, hooks, badges, ui):
+    for blueprint in (api, advisories, deployments, feed, hooks, badges, ui):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     app.teardown_appcontext(_close_session)

@@ -918,6 +918,9 @@ def paths() -> dict[str, Any]:
 
 @cache
 def _document() -> dict[str, Any]:
+    # Imported here, not at the top: the advisories part builds on the helpers above.
+    from registry.web import openapi_advisories  # noqa: PLC0415 (it imports this module)
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -930,7 +933,7 @@ def _document() -> dict[str, Any]:
             "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
         },
         "servers": [{"url": "/"}],
-        "paths": paths(),
+        "paths": {**paths(), **openapi_advisories.paths()},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -960,6 +963,7 @@ def _document() -> dict[str, Any]:
                 "FeedItem": FEED_ITEM,
                 "Dashboard": DASHBOARD,
                 "HookResult": HOOK_RESULT,
+                **openapi_advisories.schemas(),
             },
         },
     }
