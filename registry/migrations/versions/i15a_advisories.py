@@ -1,7 +1,7 @@
 """advisories: OSV records and the modules they name
 
 Revision ID: i15a
-Revises: 0002
+Revises: i16a
 Create Date: 2026-12-04 20:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import registry.db
 
 revision = "i15a"
-down_revision = "0002"
+down_revision = "i16a"
 branch_labels = None
 depends_on = None
 
