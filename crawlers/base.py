@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 FileKind = Literal["sva-module", "publiccode", "studio-manifest", "license"]
@@ -258,6 +258,7 @@ class HeadFacts:
     branch: str
     tree_sha: str | None
     metadata: FileFacts | None
+    security_policy: bool = False  # a SECURITY.md at the root of the default branch
 
     def to_dict(self) -> dict[str, Any]:
         """Return the head facts as JSON-ready data."""
@@ -265,6 +266,7 @@ class HeadFacts:
             "branch": self.branch,
             "tree_sha": self.tree_sha,
             "metadata": self.metadata.to_dict() if self.metadata else None,
+            "security_policy": self.security_policy,
         }
 
     @classmethod
@@ -274,6 +276,104 @@ class HeadFacts:
             branch=str(data["branch"]),
             tree_sha=data.get("tree_sha"),
             metadata=FileFacts.from_dict(data["metadata"]) if data.get("metadata") else None,
+            security_policy=bool(data.get("security_policy", False)),
+        )
+
+
+@dataclass(frozen=True)
+class RepositoryAdvisory:
+    """A published repository security advisory, in the REST shape's terms (subset)."""
+
+    ghsa_id: str
+    summary: str = ""
+    description: str = ""
+    severity: str | None = None
+    cve_id: str | None = None
+    cvss_vector: str | None = None
+    html_url: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    withdrawn_at: datetime | None = None
+    # (package name, vulnerable_version_range, patched_versions) per vulnerabilities[] entry
+    vulnerabilities: tuple[tuple[str, str, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The advisory as JSON-ready data in GitHub's REST field names."""
+        return {
+            "ghsa_id": self.ghsa_id,
+            "cve_id": self.cve_id,
+            "summary": self.summary,
+            "description": self.description,
+            "severity": self.severity,
+            "cvss": {"vector_string": self.cvss_vector},
+            "html_url": self.html_url,
+            "published_at": _iso(self.published_at),
+            "updated_at": _iso(self.updated_at),
+            "withdrawn_at": _iso(self.withdrawn_at),
+            "vulnerabilities": [
+                {
+                    "package": {"name": package},
+                    "vulnerable_version_range": vulnerable,
+                    "patched_versions": patched,
+                }
+                for package, vulnerable, patched in self.vulnerabilities
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RepositoryAdvisory:
+        """Read an advisory from GitHub's REST answer or from :meth:`to_dict` output."""
+        cvss = data.get("cvss") or {}
+        v3 = (data.get("cvss_severities") or {}).get("cvss_v3") or {}
+        return cls(
+            ghsa_id=str(data["ghsa_id"]),
+            cve_id=data.get("cve_id"),
+            summary=str(data.get("summary") or ""),
+            description=str(data.get("description") or ""),
+            severity=data.get("severity"),
+            cvss_vector=v3.get("vector_string") or cvss.get("vector_string"),
+            html_url=data.get("html_url"),
+            published_at=_dt(data.get("published_at")),
+            updated_at=_dt(data.get("updated_at")),
+            withdrawn_at=_dt(data.get("withdrawn_at")),
+            vulnerabilities=tuple(
+                (
+                    str((v.get("package") or {}).get("name") or ""),
+                    str(v.get("vulnerable_version_range") or ""),
+                    str(v.get("patched_versions") or ""),
+                )
+                for v in data.get("vulnerabilities") or ()
+                if isinstance(v, Mapping)
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class DailyFacts:
+    """Facts fetched at most once a day: default-branch activity and security advisories."""
+
+    fetched_at: datetime
+    since: datetime
+    last_commit_at: datetime | None  # newest commit on the default branch since ``since``
+    advisories: tuple[RepositoryAdvisory, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the facts as JSON-ready data."""
+        return {
+            "fetched_at": _iso(self.fetched_at),
+            "since": _iso(self.since),
+            "last_commit_at": _iso(self.last_commit_at),
+            "advisories": [a.to_dict() for a in self.advisories],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DailyFacts:
+        """Rebuild the facts from :meth:`to_dict` output."""
+        return cls(
+            fetched_at=_dt(data["fetched_at"]) or datetime.min.replace(tzinfo=UTC),
+            since=_dt(data["since"]) or datetime.min.replace(tzinfo=UTC),
+            last_commit_at=_dt(data.get("last_commit_at")),
+            advisories=tuple(RepositoryAdvisory.from_dict(a) for a in data.get("advisories") or ()),
         )
 
 
@@ -293,6 +393,7 @@ class KnownState:
     tag_facts: Mapping[str, TagFacts] = field(default_factory=dict)
     files: Mapping[str, FileFacts] = field(default_factory=dict)
     head: HeadFacts | None = None
+    daily: DailyFacts | None = None
 
     def known_files(self) -> dict[str, FileFacts]:
         """Every file known by blob SHA: ``files`` plus those inside ``tag_facts`` and ``head``."""
@@ -315,6 +416,7 @@ class KnownState:
             "tag_facts": {sha: f.to_dict() for sha, f in self.tag_facts.items()},
             "files": {sha: f.to_dict() for sha, f in self.files.items()},
             "head": self.head.to_dict() if self.head else None,
+            "daily": self.daily.to_dict() if self.daily else None,
         }
 
     @classmethod
@@ -335,6 +437,7 @@ class KnownState:
             },
             files={sha: FileFacts.from_dict(f) for sha, f in (data.get("files") or {}).items()},
             head=HeadFacts.from_dict(data["head"]) if data.get("head") else None,
+            daily=DailyFacts.from_dict(data["daily"]) if data.get("daily") else None,
         )
 
 
@@ -390,6 +493,7 @@ class RepositorySnapshot:
     repository_changed: bool = True
     tags_changed: bool = True
     releases_changed: bool = True
+    daily: DailyFacts | None = None  # as fetched in this crawl, or as passed in
 
     @property
     def full_name(self) -> str:
@@ -429,6 +533,7 @@ class RepositorySnapshot:
             tag_facts=dict(self.tag_facts),
             files=dict(files or {}),
             head=self.head,
+            daily=self.daily,
         )
 
 
@@ -442,8 +547,13 @@ class RepositoryCrawler(Protocol):
         *,
         paths_of_interest: Iterable[str] = (),
         tag_prefix: str | None = None,
+        daily_since: datetime | None = None,
     ) -> RepositorySnapshot:
-        """Crawl ``full_name`` ("owner/name"); raise a ``CrawlError`` subclass on failure."""
+        """Crawl ``full_name`` ("owner/name"); raise a ``CrawlError`` subclass on failure.
+
+        ``daily_since`` (only passed to crawlers with ``supports_daily = True``): also fetch
+        the daily facts (default-branch activity since then, security advisories).
+        """
         ...
 
 

@@ -36,10 +36,12 @@ from crawlers.base import (
     METADATA_FILES,
     CrawlerSettings,
     CrawlStats,
+    DailyFacts,
     FileFacts,
     HeadFacts,
     KnownState,
     ReleaseInfo,
+    RepositoryAdvisory,
     RepositoryInfo,
     RepositorySnapshot,
     TagFacts,
@@ -293,6 +295,9 @@ class GitHubCrawler:
     without waiting.
     """
 
+    #: ``crawl`` takes ``daily_since`` (activity and security advisories).
+    supports_daily = True
+
     def __init__(
         self,
         settings: CrawlerSettings | None = None,
@@ -326,11 +331,15 @@ class GitHubCrawler:
         *,
         paths_of_interest: Iterable[str] = (),
         tag_prefix: str | None = None,
+        daily_since: datetime | None = None,
     ) -> RepositorySnapshot:
         """Crawl ``full_name`` ("owner/name") given what the caller ``known``s from before.
 
         ``paths_of_interest`` are checked in the tree of every tag of interest (tags starting
-        with ``tag_prefix``, or all). Raises :class:`~crawlers.errors.CrawlError` subclasses.
+        with ``tag_prefix``, or all). With ``daily_since`` the daily facts are fetched too (the
+        newest default-branch commit since then, the published security advisories; both
+        conditional); the caller asks for them at most once a day. Raises
+        :class:`~crawlers.errors.CrawlError` subclasses.
         """
         run = _Crawl(
             client=_Client(
@@ -346,7 +355,7 @@ class GitHubCrawler:
             paths=normalize_paths(paths_of_interest),
             tag_prefix=tag_prefix,
         )
-        return run.execute(full_name, self._clock())
+        return run.execute(full_name, self._clock(), daily_since)
 
 
 class _Crawl:
@@ -368,7 +377,9 @@ class _Crawl:
         self.etags: dict[str, str] = dict(known.etags)
         self.files: dict[str, FileFacts] = known.known_files()
 
-    def execute(self, full_name: str, started: datetime) -> RepositorySnapshot:
+    def execute(
+        self, full_name: str, started: datetime, daily_since: datetime | None = None
+    ) -> RepositorySnapshot:
         repository, repository_changed = self.repository(full_name)
         renamed_from = None
         if repository.full_name.lower() != full_name.lower():
@@ -381,6 +392,9 @@ class _Crawl:
         releases, releases_changed = self.releases(name)
         head = self.head(name, repository, refresh=repository_changed)
         facts, new = self.tag_facts(name, tags)
+        daily = self.known.daily
+        if daily_since is not None:
+            daily = self.daily(name, repository, daily_since, started)
         return RepositorySnapshot(
             requested_name=full_name,
             repository=repository,
@@ -396,6 +410,7 @@ class _Crawl:
             repository_changed=repository_changed,
             tags_changed=tags_changed,
             releases_changed=releases_changed,
+            daily=daily,
         )
 
     def _forget_etags(self, old_name: str, new_name: str) -> None:
@@ -448,6 +463,7 @@ class _Crawl:
         parse: Callable[[Any], T | None],
         *,
         newest_first: bool = False,
+        query: str = "",
     ) -> tuple[T, ...]:
         """Every item of a paginated list, each page asked conditionally.
 
@@ -459,7 +475,9 @@ class _Crawl:
         items: list[T] = []
         page = 1
         while True:
-            url = f"{path}?per_page={per_page}" + (f"&page={page}" if page > 1 else "")
+            url = f"{path}?{query + '&' if query else ''}per_page={per_page}" + (
+                f"&page={page}" if page > 1 else ""
+            )
             start = (page - 1) * per_page
             cached_page = cached[start : start + per_page] if cached is not None else None
             response = self.client.get(url, etag=self._etag_for(url, cached_page))
@@ -497,7 +515,54 @@ class _Crawl:
             branch=branch,
             tree_sha=response.data.get("sha"),
             metadata=self.metadata(name, entries),
+            security_policy=any(e["path"].lower() == "security.md" for e in entries),
         )
+
+    def daily(
+        self, name: str, repository: RepositoryInfo, since: datetime, now: datetime
+    ) -> DailyFacts:
+        """The daily facts: two conditional requests, both 304 when nothing changed."""
+        known = self.known.daily
+        try:
+            advisories = self.paged(
+                f"/repos/{name}/security-advisories",
+                known.advisories if known else None,
+                _repository_advisory,
+                newest_first=True,
+                query="state=published",
+            )
+        except (RepositoryGone, AccessDenied) as error:
+            # The repository answered just before: this list alone is unavailable (advisories
+            # switched off, or not readable with this token). It has none we can read.
+            logger.info("%s: no security advisories readable: %s", name, error.message)
+            advisories = ()
+        return DailyFacts(
+            fetched_at=now,
+            since=since,
+            last_commit_at=self.last_commit(name, repository, since),
+            advisories=advisories,
+        )
+
+    def last_commit(
+        self, name: str, repository: RepositoryInfo, since: datetime
+    ) -> datetime | None:
+        """The date of the newest default-branch commit since ``since`` (None: none since)."""
+        branch = quote(repository.default_branch, safe="")
+        stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        url = f"/repos/{name}/commits?sha={branch}&since={stamp}&per_page=1"
+        # Keyed without ``since`` (it moves daily): the answer is the newest commit, so its
+        # ETag stays the same, and the request answers 304, until someone pushes.
+        key = f"/repos/{name}/commits?sha={branch}&per_page=1"
+        known = self.known.daily
+        cached = known.last_commit_at if known and known.last_commit_at else None
+        response = self.client.get(url, etag=self._etag_for(key, cached))
+        if response.not_modified and cached is not None and cached >= since:
+            return cached
+        if response.not_modified:
+            return None
+        self._remember(key, response)
+        commits = _as_list(url, response.data)
+        return _commit_time(commits[0]) if commits else None
 
     def tag_facts(
         self, name: str, tags: tuple[TagRef, ...]
@@ -547,15 +612,7 @@ class _Crawl:
         )
 
     def commit_date(self, name: str, sha: str) -> datetime | None:
-        data = self.client.get(f"/repos/{name}/commits/{sha}").data
-        commit = data.get("commit") if isinstance(data, dict) else None
-        if not isinstance(commit, dict):
-            return None
-        for who in ("committer", "author"):
-            person = commit.get(who)
-            if isinstance(person, dict) and person.get("date"):
-                return _parse_time(person["date"])
-        return None
+        return _commit_time(self.client.get(f"/repos/{name}/commits/{sha}").data)
 
     def metadata(self, name: str, entries: list[dict[str, Any]]) -> FileFacts | None:
         """The preferred metadata file at the root of a tree, its text fetched once per blob."""
@@ -657,6 +714,23 @@ def _tag_ref(entry: Any) -> TagRef | None:
     if not isinstance(entry, dict) or not isinstance(entry.get("commit"), dict):
         return None
     return TagRef(name=str(entry["name"]), sha=str(entry["commit"]["sha"]))
+
+
+def _repository_advisory(entry: Any) -> RepositoryAdvisory | None:
+    if not isinstance(entry, dict) or not entry.get("ghsa_id"):
+        return None
+    return RepositoryAdvisory.from_dict(entry)
+
+
+def _commit_time(entry: Any) -> datetime | None:
+    commit = entry.get("commit") if isinstance(entry, dict) else None
+    if not isinstance(commit, dict):
+        return None
+    for who in ("committer", "author"):
+        person = commit.get(who)
+        if isinstance(person, dict) and person.get("date"):
+            return _parse_time(person["date"])
+    return None
 
 
 def _release_info(entry: Any) -> ReleaseInfo | None:

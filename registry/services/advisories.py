@@ -10,6 +10,7 @@ records one event per named module (the deployment feeds are views of those even
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from crawlers.base import RepositoryAdvisory
 from registry.compat.advisories import Advisory as EngineAdvisory
 from registry.compat.advisories import AdvisoryHit, KnownRelease, coverage, covered_versions
 from registry.compat.versions import version_key
@@ -30,6 +32,8 @@ from registry.metadata.problems import MetadataError, Problem
 from registry.models import Advisory, AdvisoryModule, Module, Release
 from registry.services.events import bump, record_event
 from registry.services.tokens import Principal
+
+log = logging.getLogger(__name__)
 
 #: Event kinds of advisory writes (one event per module the record names).
 EVENT_KINDS = ("advisory-published", "advisory-updated", "advisory-withdrawn")
@@ -334,10 +338,10 @@ def _osv_time(value: datetime) -> str:
 
 
 def osv_from_github(
-    advisory: Mapping[str, Any], slug: str, ident: str, repository_url: str
+    advisory: Mapping[str, Any], slugs: Sequence[str], ident: str, repository_url: str
 ) -> dict[str, Any]:
-    """A GitHub repository security advisory (REST shape) as an OSV record about module
-    ``slug``, with the registry id ``ident`` and the GHSA (and CVE) ids as aliases.
+    """A GitHub repository security advisory (REST shape) as an OSV record about the modules
+    ``slugs``, with the registry id ``ident`` and the GHSA (and CVE) ids as aliases.
 
     Each ``vulnerabilities[]`` entry becomes one ECOSYSTEM range: its
     ``vulnerable_version_range`` (``>= 1.0, < 2.0``; ``<= 4.1.3``; ``= 1.2``) bounds it, and
@@ -350,14 +354,17 @@ def osv_from_github(
         if events:
             ranges.append({"type": "ECOSYSTEM", "events": events})
         versions.extend(exact)
-    affected: dict[str, Any] = {"package": {"ecosystem": "SVA", "name": slug}}
-    if ranges:
-        affected["ranges"] = ranges
-    if versions:
-        affected["versions"] = versions
     if not ranges and not versions:
         # No range stated: GitHub's own advisories then mean "every version so far".
-        affected["ranges"] = [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]
+        ranges = [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]
+    affected = [
+        {
+            "package": {"ecosystem": "SVA", "name": slug},
+            **({"ranges": ranges} if ranges else {}),
+            **({"versions": versions} if versions else {}),
+        }
+        for slug in slugs
+    ]
     record: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "id": ident,
@@ -365,7 +372,7 @@ def osv_from_github(
         "aliases": aliases,
         "summary": str(advisory.get("summary") or ""),
         "details": str(advisory.get("description") or ""),
-        "affected": [affected],
+        "affected": affected,
         "references": [{"type": "ADVISORY", "url": advisory.get("html_url") or repository_url}],
         "database_specific": {"source": "github-repository-advisory", "repository": repository_url},
     }
@@ -420,3 +427,44 @@ def _cvss_vector(advisory: Mapping[str, Any]) -> str | None:
 
 def _github_time(text: Any) -> str:
     return _osv_time(_time(str(text)).astimezone(UTC))
+
+
+def apply_repository_advisories(
+    session: Session,
+    modules: Sequence[Module],
+    advisories: Iterable[RepositoryAdvisory],
+    repository_url: str,
+) -> list[str]:
+    """Store the published security advisories of a repository that feeds standalone
+    ``modules``, as OSV records with the GHSA id as alias; returns the ids stored anew or
+    replaced. A record that does not validate or is older than the stored one is skipped
+    (logged): a crawl never fails on one advisory."""
+    if not modules:
+        return []
+    changed = []
+    for advisory in advisories:
+        slugs = _modules_of(advisory, [m.slug for m in modules])
+        existing = find_by_alias(session, advisory.ghsa_id)
+        ident = existing.id if existing is not None else next_advisory_id(session)
+        record = osv_from_github(advisory.to_dict(), slugs, ident, repository_url)
+        try:
+            with session.begin_nested():
+                result = store_record(
+                    session, parse_osv(record, advisory.ghsa_id), f"github:{repository_url}"
+                )
+        except (MetadataError, Conflict) as error:
+            log.warning(
+                "%s: advisory %s skipped: %s", repository_url, advisory.ghsa_id, error.message
+            )
+            continue
+        if result.status != "unchanged":
+            changed.append(ident)
+    return changed
+
+
+def _modules_of(advisory: RepositoryAdvisory, slugs: Sequence[str]) -> list[str]:
+    """The modules an advisory of a repository is about: those whose slug (without a
+    ``studio-`` prefix) a vulnerable package names, else every module of the repository."""
+    names = " ".join(package for package, _, _ in advisory.vulnerabilities).lower()
+    named = [slug for slug in slugs if slug.removeprefix("studio-") in names]
+    return named or list(slugs)

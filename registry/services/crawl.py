@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from crawlers.base import (
     CrawlStats,
+    DailyFacts,
     FileFacts,
     HeadFacts,
     KnownState,
@@ -40,6 +41,7 @@ from registry.metadata import (
 )
 from registry.metadata.problems import Problem
 from registry.models import Component, ComponentVersion, CrawlState, Module, Release, TagSnapshot
+from registry.services.advisories import apply_repository_advisories
 from registry.services.crawl_queue import repository_key
 from registry.services.events import bump, record_event
 from registry.services.transfer import assign, normalize_depends, normalize_requires
@@ -169,6 +171,7 @@ def crawl_repository(
             known_state(state),
             paths_of_interest=sorted(targets.paths()),
             tag_prefix=targets.tag_prefix(),
+            **_daily_argument(crawler, state, now),
         )
     except RateLimited as error:
         return _rate_limited(session, state, error)
@@ -256,7 +259,29 @@ def known_state(state: CrawlState) -> KnownState:
         ),
         tag_facts={row.sha: TagFacts.from_dict(row.data) for row in state.tags},
         head=HeadFacts.from_dict(known["head"]) if known.get("head") else None,
+        daily=DailyFacts.from_dict(known["daily"]) if known.get("daily") else None,
     )
+
+
+#: Daily facts (activity, advisories) are asked at most this often, for this window.
+DAILY_EVERY = timedelta(days=1)
+ACTIVITY_WINDOW = timedelta(days=183)
+
+
+def _daily_argument(crawler: RepositoryCrawler, state: CrawlState, now: datetime) -> dict[str, Any]:
+    # Only crawlers that say so take daily_since (other forges and test doubles do not).
+    since = daily_since(state, now)
+    if since is None or not getattr(crawler, "supports_daily", False):
+        return {}
+    return {"daily_since": since}
+
+
+def daily_since(state: CrawlState, now: datetime) -> datetime | None:
+    """The activity window's start when the daily facts are due, else None (not asked)."""
+    checked = (state.known or {}).get("daily_checked")
+    if checked and now - datetime.fromisoformat(checked) < DAILY_EVERY:
+        return None
+    return now - ACTIVITY_WINDOW
 
 
 def _store_tag_facts(state: CrawlState, facts: Iterable[TagFacts], now: datetime) -> None:
@@ -337,6 +362,10 @@ def apply_snapshot(
         withdrawn += result[1]
     for component in targets.components:
         changed |= _apply_component(component, snapshot, skipped)
+    if _fresh_daily(snapshot):
+        apply_repository_advisories(
+            session, targets.standalone, snapshot.daily.advisories, state.repository
+        )
     state.skipped_tags = sorted(skipped, key=lambda s: (s["prefix"], s["tag"]))
     if changed or published or withdrawn:
         bump(session, "catalog")
@@ -348,6 +377,11 @@ def apply_snapshot(
         published=tuple(published),
         withdrawn=tuple(withdrawn),
     )
+
+
+def _fresh_daily(snapshot: RepositorySnapshot) -> bool:
+    """Whether this crawl asked for the daily facts (else they are the ones passed in)."""
+    return snapshot.daily is not None and snapshot.daily.fetched_at == snapshot.fetched_at
 
 
 def _stats_dict(stats: CrawlStats) -> dict[str, Any]:
@@ -368,6 +402,11 @@ def _remember(state: CrawlState, snapshot: RepositorySnapshot, now: datetime) ->
         "tags": [t.to_dict() for t in snapshot.tags],
         "releases": [r.to_dict() for r in snapshot.listed_releases],
         "head": snapshot.head.to_dict() if snapshot.head else None,
+        "daily": snapshot.daily.to_dict() if snapshot.daily else None,
+        # When the daily facts were last asked, by the registry's clock (see daily_since).
+        "daily_checked": (
+            now.isoformat() if _fresh_daily(snapshot) else (state.known or {}).get("daily_checked")
+        ),
     }
     _store_tag_facts(state, (snapshot.tag_facts[sha] for sha in snapshot.new_tag_facts), now)
     state.last_success = now

@@ -79,6 +79,8 @@ class Repo:
     blobs: dict[str, bytes] = field(default_factory=dict)
     licenses: dict[str, str] = field(default_factory=dict)
     releases: list[Release] = field(default_factory=list)
+    # Repository security advisories in GitHub's REST shape (GET .../security-advisories).
+    advisories: list[dict[str, object]] = field(default_factory=list)
 
     def add_blob(self, content: bytes, *, spdx: str | None = None) -> str:
         """Store a blob (and, for license texts, the SPDX id GitHub would detect)."""

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -390,6 +391,10 @@ def _repo_route(
         return _page(items, query, base, path)
     if rest == "/license":
         return _license(repo, query, api)
+    if rest == "/security-advisories":
+        return _advisories(repo, query, base, path)
+    if rest == "/commits":
+        return _commit_list(repo, query, api, base, path)
     parts = [unquote(p) for p in rest.strip("/").split("/")]
     if parts[:2] == ["git", "trees"] and len(parts) >= 3:
         return _tree(repo, "/".join(parts[2:]), query, api)
@@ -522,6 +527,33 @@ def _commit(repo: Repo, ref: str, api: str) -> tuple[int, dict, Any]:
             "files": [],
         },
     )
+
+
+def _advisories(
+    repo: Repo, query: dict[str, str], base: str, path: str
+) -> tuple[int, dict[str, str], Any]:
+    # GitHub lists them newest published first; ``state`` filters (triage, draft, published...).
+    state = query.get("state")
+    items = [a for a in repo.advisories if state is None or a.get("state") == state]
+    items.sort(key=lambda a: str(a.get("published_at") or ""), reverse=True)
+    return _page(items, query, base, path)
+
+
+def _commit_list(
+    repo: Repo, query: dict[str, str], api: str, base: str, path: str
+) -> tuple[int, dict[str, str], Any]:
+    # The commits of the default branch (here: every commit of the model), newest first;
+    # ``since`` keeps those at or after it.
+    since = _when(query["since"]) if query.get("since") else None
+    commits = sorted(repo.commits.values(), key=lambda c: _when(c.date), reverse=True)
+    if since is not None:
+        commits = [c for c in commits if _when(c.date) >= since]
+    items = [_commit(repo, c.sha, api)[2] for c in commits]
+    return _page(items, query, base, path)
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _contents(repo: Repo, file_path: str, query: dict[str, str], api: str) -> tuple[int, dict, Any]:
