@@ -468,3 +468,13 @@ def _modules_of(advisory: RepositoryAdvisory, slugs: Sequence[str]) -> list[str]
     names = " ".join(package for package, _, _ in advisory.vulnerabilities).lower()
     named = [slug for slug in slugs if slug.removeprefix("studio-") in names]
     return named or list(slugs)
+
+
+def coverage_by_advisory(session: Session) -> dict[tuple[str, str], frozenset[str]]:
+    """(module slug, advisory id) -> covered versions, over every not withdrawn advisory."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for slug, versions in advisory_coverage(session).items():
+        for version, hits in versions.items():
+            for hit in hits:
+                found.setdefault((slug, hit.advisory), set()).add(version)
+    return {key: frozenset(versions) for key, versions in found.items()}

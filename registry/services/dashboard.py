@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from registry.models import Component, CrawlState, Deployment, Event, Module, Release
 from registry.serialize import iso, sorted_releases
+from registry.services.advisories import coverage_by_advisory, list_advisories
 
 DASHBOARD_VERSION = 1
 
@@ -44,6 +45,29 @@ def dashboard(
         "adoption": _adoption(modules, running, releases),
         "atRisk": _at_risk(running, releases, blocked_codes, len(deployments)),
         "crawlHealth": _crawl_health(session, now),
+        "advisories": advisory_counts(session, running),
+    }
+
+
+def advisory_counts(session: Session, running: list[tuple[int, str, str]]) -> dict[str, Any]:
+    """``open`` (not withdrawn advisories), ``deploymentsAffected`` (public deployments running
+    a covered release) and ``byModule`` (slug -> its open advisories and affected deployments)."""
+    covered = coverage_by_advisory(session)
+    open_ids = {row.id for row in list_advisories(session) if row.withdrawn is None}
+    by_module: dict[str, dict[str, Any]] = {}
+    for (slug, advisory), _versions in sorted(covered.items()):
+        entry = by_module.setdefault(slug, {"advisories": [], "deploymentsAffected": 0})
+        entry["advisories"].append(advisory)
+    affected: dict[str, set[int]] = defaultdict(set)
+    for deployment_id, slug, version in running:
+        if any(version in versions for (s, _a), versions in covered.items() if s == slug):
+            affected[slug].add(deployment_id)
+    for slug, ids in affected.items():
+        by_module[slug]["deploymentsAffected"] = len(ids)
+    return {
+        "open": len(open_ids),
+        "deploymentsAffected": len(set().union(*affected.values())) if affected else 0,
+        "byModule": by_module,
     }
 
 

@@ -37,6 +37,9 @@ TITLES = {
     "deployment-added": "New deployment {deployment}",
     "deployment-options-changed": "Deployment {deployment} changed",
     "deployment-removed": "Deployment {deployment} removed",
+    "advisory-published": "Security advisory {advisory} for {module}",
+    "advisory-updated": "Security advisory {advisory} for {module} updated",
+    "advisory-withdrawn": "Security advisory {advisory} for {module} withdrawn",
 }
 
 
@@ -153,6 +156,7 @@ def event_title(event: Event) -> str:
         "module": event.module_slug or "registry",
         "version": event.version or "",
         "deployment": data.get("name") or f"#{event.deployment_id}",
+        "advisory": data.get("advisory") or "",
     }
     if template is None:
         subject = " ".join(filter(None, [event.module_slug, event.version]))
@@ -182,7 +186,15 @@ def _url(base: str, path: str, args: dict[str, str]) -> str:
 
 
 #: Per deployment: what changes the answer to "what can we adopt, what must we replace".
-DEPLOYMENT_KINDS = ("release-published", "release-yanked", "release-withdrawn")
+DEPLOYMENT_KINDS = (
+    "release-published",
+    "release-yanked",
+    "release-withdrawn",
+    "advisory-published",
+    "advisory-updated",
+)
+#: (module slug, advisory id) -> the releases of the module the advisory covers now.
+AdvisoryCoverage = dict[tuple[str, str], frozenset[str]]
 DEPLOYMENT_FEED_ITEMS = 100
 
 
@@ -194,26 +206,29 @@ def deployment_feed(
     installed: dict[str, str],
     base_url: str,
     feed_path: str,
+    covered: AdvisoryCoverage | None = None,
 ) -> dict[str, Any]:
     """A deployment's JSON Feed, newest first (at most 100 items).
 
     Items: releases of modules it runs that are newer than its version and adoptable now
     (``adoptable`` maps slug -> adoptable versions, from the compatibility service), yanked or
-    withdrawn releases of modules it runs, and changes of the deployment itself.
+    withdrawn releases of modules it runs, security advisories that cover the release it runs
+    (``covered``), and changes of the deployment itself.
     """
     base = base_url.rstrip("/")
+    covered = covered or {}
     items = [
         _deployment_item(event, base, installed)
         for event in _deployment_events(session, deployment, installed)
-        if _relevant(event, deployment, adoptable, installed)
+        if _relevant(event, deployment, adoptable, installed, covered)
     ]
     return {
         "version": JSON_FEED_VERSION,
         "title": f"{FEED_TITLE}: {deployment.name}",
         "home_page_url": f"{base}/api/v1/deployments/{deployment.id}",
         "feed_url": f"{base}{feed_path}",
-        "description": "Newly adoptable versions and yanked or withdrawn releases of the modules "
-        f"{deployment.name} runs.",
+        "description": "Newly adoptable versions, yanked or withdrawn releases and security "
+        f"advisories of the modules {deployment.name} runs.",
         "language": "en",
         "items": items[:DEPLOYMENT_FEED_ITEMS],
     }
@@ -242,9 +257,13 @@ def _relevant(
     deployment: Deployment,
     adoptable: dict[str, tuple[str, ...]],
     installed: dict[str, str],
+    covered: AdvisoryCoverage,
 ) -> bool:
     if event.deployment_id == deployment.id:
         return True
+    if event.kind.startswith("advisory-"):
+        slug, advisory = event.module_slug or "", (event.data or {}).get("advisory", "")
+        return installed.get(slug) in covered.get((slug, advisory), frozenset())
     if event.kind != "release-published":
         return True
     slug, version = event.module_slug or "", event.version or ""
@@ -268,6 +287,17 @@ def _deployment_item(event: Event, base: str, installed: dict[str, str]) -> dict
             f"{event.module_slug} {event.version} can be adopted "
             f"(running {installed.get(event.module_slug or '', 'none')})."
         )
+    elif event.kind.startswith("advisory-"):
+        data = event.data or {}
+        running = installed.get(event.module_slug or "", "")
+        item["title"] = f"{event.module_slug} {running}: security advisory {data.get('advisory')}"
+        item["content_text"] = (
+            f"The running release {event.module_slug} {running} is covered by "
+            f"{data.get('advisory')} ({data.get('severity') or 'severity unknown'}): "
+            f"{data.get('summary', '')}"
+        )
+        item["url"] = f"{base}/api/v1/advisories/{data.get('advisory')}"
+        item["_sva"]["affectsInstalled"] = True
     elif event.module_slug in installed:
         running = installed[event.module_slug]
         affects = (

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, request
 
 from registry.db import utcnow
 from registry.models import Deployment
+from registry.services import advisories as advisories_service
 from registry.services import compatibility as compat
 from registry.services import dashboard as dashboard_service
 from registry.services import deployments as deployments_service
@@ -77,6 +78,7 @@ def deployment_feed(deployment_id: int) -> Response:
             installed=installed,
             base_url=get_settings().server.base_url,
             feed_path=request.path,
+            covered=advisories_service.coverage_by_advisory(session),
         )
 
     private = found.visibility == "private"

@@ -421,6 +421,20 @@ DASHBOARD = obj(
                 ),
             },
         ),
+        "advisories": obj(
+            ["open", "deploymentsAffected", "byModule"],
+            {
+                "open": COUNT,
+                "deploymentsAffected": COUNT,
+                "byModule": {
+                    "type": "object",
+                    "additionalProperties": obj(
+                        ["advisories", "deploymentsAffected"],
+                        {"advisories": array({"type": "string"}), "deploymentsAffected": COUNT},
+                    ),
+                },
+            },
+        ),
         "crawlHealth": obj(
             ["repositories", "ok", "failing", "rateLimited", "gone", "neverCrawled", "items"],
             {
