@@ -138,11 +138,14 @@ def export_command(context: Context, file: str) -> None:
 
 @cli.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--dry-run", is_flag=True, help="Show the report; store nothing.")
 @pass_context
-def import_command(context: Context, paths: tuple[str, ...]) -> None:
+def import_command(context: Context, paths: tuple[str, ...], dry_run: bool) -> None:
     """Import export files, sva-module.yml, admin-doku YAML, publiccode.yml, Studio manifests.
 
-    Folders are walked. All or nothing: on any error nothing is stored.
+    Folders are walked. Per file and field the report says what was set and what was kept and
+    why (a source never overwrites a field set by a higher one). All or nothing: on any error
+    nothing is stored.
     """
     from registry.services.importing import import_paths
 
@@ -156,7 +159,9 @@ def import_command(context: Context, paths: tuple[str, ...]) -> None:
             raise click.ClickException(
                 f"{result.failed} file(s) could not be imported; nothing was stored"
             )
-    click.echo(result.summary())
+        if dry_run:
+            session.rollback()
+    click.echo(result.summary() + ("; dry run, nothing was stored" if dry_run else ""))
 
 
 @cli.group()

@@ -81,6 +81,7 @@ def module_dict(module: Module, with_releases: bool = False) -> dict[str, Any]:
         },
         "extra": dict(module.extra or {}),
         "source": module.source,
+        "provenance": dict(module.provenance or {}),
     }
     if with_releases:
         data["releases"] = [release_dict(r) for r in sorted_releases(module.releases)]
@@ -126,6 +127,7 @@ def release_dict(release: Release) -> dict[str, Any]:
             for slug, dep in sorted((release.depends_on or {}).items())
         },
         "metadataSource": release.metadata_source,
+        "sourceRepository": release.source_repository,
         "problems": list(release.problems or []),
     }
 

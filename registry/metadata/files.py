@@ -188,6 +188,9 @@ def _leaves(value: Any) -> Iterator[Any]:
 
 def _fill_missing(winner: dict[str, Any], loser: dict[str, Any]) -> list[str]:
     filled = []
+    if not winner.get("mirrors") and loser.get("mirrors"):
+        winner["mirrors"] = list(loser["mirrors"])
+        filled.append("mirrors")
     for key in ("topic", "repository", "license"):
         if winner.get(key) is None and loser.get(key) is not None:
             winner[key] = loser[key]

@@ -97,6 +97,8 @@ class Module(Base):
     gone: Mapped[bool] = mapped_column(Boolean, default=False)
     extra: Mapped[JSONValue] = mapped_column(JSON, default=dict)
     source: Mapped[str] = mapped_column(String(300), default="")
+    # {field path: {"source", "at", "ref"?, "weak"?}}: who set each field (docs/sources.md).
+    provenance: Mapped[JSONValue] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -132,6 +134,9 @@ class Release(Base):
     # {slug: {"range": raw, "normalized": text}}
     depends_on: Mapped[JSONValue] = mapped_column(JSON, default=dict)
     metadata_source: Mapped[str] = mapped_column(String(64), default="registry")
+    # The repository whose tag made this release (None: from a file, or stored before this was
+    # recorded); only a crawl of that repository may withdraw it.
+    source_repository: Mapped[str | None] = mapped_column(String(300))
     problems: Mapped[JSONValue] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

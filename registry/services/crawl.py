@@ -40,10 +40,13 @@ from registry.metadata import (
     parse_module_text,
 )
 from registry.metadata.problems import Problem
+from registry.metadata.provenance import PUBLICCODE, STUDIO_MANIFEST, SVA_MODULE
 from registry.models import Component, ComponentVersion, CrawlState, Module, Release, TagSnapshot
 from registry.services.advisories import apply_repository_advisories
 from registry.services.crawl_queue import repository_key
 from registry.services.events import bump, record_event
+from registry.services.sources import FIELDS_BY_PATH, Origin, claims_of, merge_fields
+from registry.services.sources import changed as fields_changed
 from registry.services.transfer import assign, normalize_depends, normalize_requires
 
 logger = logging.getLogger(__name__)
@@ -495,31 +498,30 @@ def head_module_fields(file: FileFacts) -> dict[str, Any] | None:
 
 
 def apply_head_metadata(module: Module, file: FileFacts) -> bool:
-    """Update a module's texts from its repository's default branch (DESIGN §3).
+    """Update a module's fields from its repository's default branch (DESIGN §3), through the
+    precedence rule: the file's kind is its source (``sva-module.yml`` ranks under an admin).
 
     Only when the file describes this module (its id is the module's slug): a monorepo's root
-    file describes the repository, not each module in it.
+    file describes the repository, not each module in it. What decides the crawl (repository,
+    kind, host, tag prefix) and extra are left alone.
     """
     fields = head_module_fields(file)
     if fields is None or fields.get("slug") != module.slug:
         return False
-    values: dict[str, Any] = {}
-    for language in ("de", "en"):
-        for key in ("name", "summary", "description"):
-            text = (fields.get(key) or {}).get(language)
-            if text:
-                values[f"{key}_{language}"] = text
-    for key, column in (
-        ("topic", "topic"),
-        ("license", "license"),
-        ("developmentStatus", "development_status"),
-    ):
-        if fields.get(key):
-            values[column] = fields[key]
-    for key in ("maintainers", "platforms"):
-        if fields.get(key):
-            values[key] = list(fields[key])
-    return assign(module, **values)
+    values = {
+        path: value
+        for path, value in claims_of(fields).items()
+        if path in FIELDS_BY_PATH and not FIELDS_BY_PATH[path].structural
+    }
+    origin = Origin(_HEAD_SOURCES[file.kind], f"{file.path}@{file.blob_sha[:12]}")
+    return fields_changed(merge_fields(module, values, origin))
+
+
+_HEAD_SOURCES = {
+    "sva-module": SVA_MODULE,
+    "publiccode": PUBLICCODE,
+    "studio-manifest": STUDIO_MANIFEST,
+}
 
 
 def _apply_standalone(

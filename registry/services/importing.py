@@ -10,17 +10,21 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput
 from registry.metadata import import_path
+from registry.metadata.provenance import KEPT, SET, SOURCE_TITLES, source_of_kind
+from registry.models import Component
+from registry.services.sources import FieldDecision, Origin
 from registry.services.transfer import (
     FORMAT,
     TransferReport,
     check_module,
     import_document,
+    merge_module,
     upsert_component,
-    upsert_module,
 )
 
 MAX_EXPORT_BYTES = 200 * 1024 * 1024
@@ -133,10 +137,65 @@ def _import_metadata(session: Session, path: Path, totals: TransferReport) -> li
         for component in report.components:
             counts.add("component", upsert_component(session, component))
         for module in report.modules:
-            counts.add("module", upsert_module(session, module, source=str(report.file)))
+            component = describes_component(session, module)
+            if component is not None:
+                notes.append(
+                    f"{module['slug']}: describes component {component} (its repository), "
+                    "not a module; no module made"
+                )
+                continue
+            origin = Origin(
+                source_of_kind(report.kind),
+                module.get("source") or str(report.file),
+                weak=bool(module.get("unfinished")),
+            )
+            merge = merge_module(session, module, origin)
+            counts.add("module", merge.outcome)
+            notes += field_lines(merge.slug, merge.fields)
         totals.counts.update(counts.counts)
         outcomes.append(FileOutcome(str(report.file), report.kind, True, counts.summary(), notes))
     return outcomes
+
+
+# Why a source's value was not taken, by decision reason ({by}: the source holding the field).
+_KEPT_WHY = {
+    "lower-source": "set by {by}",
+    "admin-only": "decides what is crawled; only an admin changes it (set by {by})",
+    "weak-claim": "an unfinished (STUB/DRAFT) file only fills empty fields (set by {by})",
+    "older": "{by} set a newer value",
+}
+
+
+def field_lines(slug: str, decisions: list[FieldDecision]) -> list[str]:
+    """Report lines per field: what the source set, what it kept and why."""
+    lines = []
+    set_fields = [d.field for d in decisions if d.decision.action == SET]
+    if set_fields:
+        lines.append(f"{slug}: set {', '.join(set_fields)}")
+    for item in decisions:
+        if item.decision.action == KEPT:
+            by = SOURCE_TITLES.get(item.decision.by or "", item.decision.by or "?")
+            why = _KEPT_WHY.get(item.decision.reason, item.decision.reason).format(by=by)
+            lines.append(f"{slug}: {item.field} kept: {why}")
+        elif item.decision.reason == "placeholder":
+            lines.append(f"{slug}: {item.field} ignored: placeholder text, not a value")
+    return lines
+
+
+def describes_component(session: Session, module: dict[str, object]) -> str | None:
+    """The component a file describes instead of a module: a standalone module dict whose
+    repository has the name of a component's repository (the app's own publiccode.yml names
+    the app's old owner, so the owner is not compared)."""
+    repository = module.get("repository")
+    if module.get("kind") == "in-app" or not isinstance(repository, str):
+        return None
+    name = repository.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1].lower()
+    for component, component_repository in session.execute(
+        select(Component.name, Component.repository).where(Component.repository.is_not(None))
+    ):
+        if str(component_repository).rstrip("/").rsplit("/", 1)[-1].lower() == name:
+            return str(component)
+    return None
 
 
 def _detail_text(detail: object) -> str:

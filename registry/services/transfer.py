@@ -21,6 +21,7 @@ from registry.compat.ranges import InvalidRange, parse_range
 from registry.compat.versions import TagVersion, parse_tag
 from registry.db import utcnow
 from registry.errors import InvalidInput
+from registry.metadata.provenance import DEMO, EXPORT, is_blank
 from registry.models import (
     Component,
     ComponentCapability,
@@ -32,6 +33,8 @@ from registry.models import (
 )
 from registry.serialize import component_dict, event_dict, module_dict
 from registry.services.events import bump, record_event
+from registry.services.sources import FieldDecision, Origin, claims_of, merge_fields
+from registry.services.sources import changed as sources_changed
 
 FORMAT = "sva-registry-export"
 FORMAT_VERSION = 1
@@ -276,45 +279,42 @@ def upsert_component(session: Session, data: dict[str, Any]) -> str:
     return _outcome(created, changed)
 
 
+@dataclass(frozen=True)
+class ModuleMerge:
+    """What applying one module dict did: the outcome and a decision per field."""
+
+    slug: str
+    outcome: str
+    fields: list[FieldDecision]
+
+
 def upsert_module(
     session: Session, data: dict[str, Any], *, source: str = "", record: bool = True
 ) -> str:
-    """Create or update a module (and its releases) from the export shape.
+    """Create or update a module (and its releases) from an export document or the demo data.
 
+    ``source`` ``"demo"`` marks the bundled demo data, anything else is a registry export;
     ``record=False`` when the caller brings the event log along (an export document)."""
+    origin = Origin(DEMO if source == DEMO else EXPORT, source)
+    return merge_module(session, data, origin, record=record).outcome
+
+
+def merge_module(
+    session: Session, data: dict[str, Any], origin: Origin, *, record: bool = True
+) -> ModuleMerge:
+    """Create or update a module from a dict of the export shape, field by field through the
+    precedence rule (registry.services.sources); releases are added, and existing ones only
+    get what they lack (their tags, dates and requirements come from the crawl)."""
     module = session.scalar(select(Module).where(Module.slug == data["slug"]))
     created = module is None
     if module is None:
-        module = Module(slug=data["slug"])
+        module = Module(slug=data["slug"], source=data.get("source") or origin.ref, provenance={})
         session.add(module)
-    host = data.get("host") or {}
-    flags = data.get("flags") or {}
-    changed = assign(
-        module,
-        name_de=_text(data.get("name"), "de"),
-        name_en=_text(data.get("name"), "en"),
-        summary_de=_text(data.get("summary"), "de"),
-        summary_en=_text(data.get("summary"), "en"),
-        description_de=_text(data.get("description"), "de"),
-        description_en=_text(data.get("description"), "en"),
-        topic=data.get("topic"),
-        kind=data.get("kind") or "standalone",
-        host_component=host.get("component"),
-        host_path=host.get("path"),
-        repository=data.get("repository"),
-        tag_prefix=data.get("tagPrefix") or "",
-        license=data.get("license"),
-        development_status=data.get("developmentStatus") or "concept",
-        maintainers=list(data.get("maintainers") or []),
-        platforms=list(data.get("platforms") or []),
-        hidden=bool(flags.get("hidden")),
-        deprecated=bool(flags.get("deprecated")),
-        successor=flags.get("successor"),
-        archived=bool(flags.get("archived")),
-        gone=bool(flags.get("gone")),
-        extra=dict(data.get("extra") or {}),
-        source=data.get("source") or source,
+    recorded = data.get("provenance") if origin.source == EXPORT else None
+    decisions = merge_fields(
+        module, claims_of(data), origin, created=created, recorded=recorded or None
     )
+    changed = created or sources_changed(decisions)
     existing = {r.version: r for r in module.releases}
     for item in data.get("releases") or []:
         release = existing.get(item["version"])
@@ -322,37 +322,53 @@ def upsert_module(
             release = Release(version=item["version"])
             module.releases.append(release)
             existing[release.version] = release
-            changed = True
-        changed |= _assign_release(release, item)
+            changed |= _assign_release(release, item)
+        else:
+            changed |= _fill_release(release, item)
     if created and record:
         session.flush()
         record_event(session, "module-added", module=module.slug, data={"source": module.source})
     if changed:
         bump(session, "catalog")
-    return _outcome(created, changed)
+    return ModuleMerge(module.slug, _outcome(created, changed), decisions)
+
+
+def _fill_release(release: Release, item: dict[str, Any]) -> bool:
+    """Give an existing release the values it lacks; never replace one it has."""
+    missing = {
+        column: value
+        for column, value in release_values(item).items()
+        if is_blank(getattr(release, column)) and not is_blank(value)
+    }
+    return assign(release, **missing)
 
 
 def _assign_release(release: Release, item: dict[str, Any]) -> bool:
+    return assign(release, **release_values(item))
+
+
+def release_values(item: dict[str, Any]) -> dict[str, Any]:
+    """Release columns from a release dict of the export shape."""
     license_info = item.get("license") or {}
     if isinstance(license_info, str):
         license_info = {"declared": license_info, "detected": None}
-    return assign(
-        release,
-        tag=item.get("tag"),
-        tags=list(item.get("tags") or ([item["tag"]] if item.get("tag") else [])),
-        sha=item.get("sha"),
-        date=_date(item.get("date")),
-        prerelease=bool(item.get("prerelease")),
-        yanked=bool(item.get("yanked")),
-        yanked_reason=item.get("yankedReason"),
-        withdrawn=bool(item.get("withdrawn")),
-        license_declared=license_info.get("declared"),
-        license_detected=license_info.get("detected"),
-        requires=normalize_requires(item.get("requires") or {}),
-        depends_on=normalize_depends(item.get("dependsOn") or {}),
-        metadata_source=item.get("metadataSource") or "registry",
-        problems=list(item.get("problems") or []),
-    )
+    return {
+        "tag": item.get("tag"),
+        "tags": list(item.get("tags") or ([item["tag"]] if item.get("tag") else [])),
+        "sha": item.get("sha"),
+        "date": _date(item.get("date")),
+        "prerelease": bool(item.get("prerelease")),
+        "yanked": bool(item.get("yanked")),
+        "yanked_reason": item.get("yankedReason"),
+        "withdrawn": bool(item.get("withdrawn")),
+        "license_declared": license_info.get("declared"),
+        "license_detected": license_info.get("detected"),
+        "requires": normalize_requires(item.get("requires") or {}),
+        "depends_on": normalize_depends(item.get("dependsOn") or {}),
+        "metadata_source": item.get("metadataSource") or "registry",
+        "source_repository": item.get("sourceRepository"),
+        "problems": list(item.get("problems") or []),
+    }
 
 
 def normalize_requires(requires: dict[str, Any]) -> dict[str, Any]:

@@ -88,6 +88,19 @@ MODULE = obj(
         ),
         "extra": {"type": "object"},
         "source": {"type": "string"},
+        "provenance": {
+            "type": "object",
+            "description": "per field path: the source that set it, when, from which file",
+            "additionalProperties": obj(
+                ["source", "at"],
+                {
+                    "source": {"type": "string"},
+                    "at": {"type": "string", "format": "date-time"},
+                    "ref": {"type": "string"},
+                    "weak": {"type": "boolean"},
+                },
+            ),
+        },
         "newest": {
             **nullable("string"),
             "description": "newest release neither yanked nor withdrawn",
@@ -157,6 +170,10 @@ RELEASE = obj(
         },
         "dependsOn": {"type": "object", "additionalProperties": RANGE},
         "metadataSource": {"type": "string"},
+        "sourceRepository": {
+            **nullable("string"),
+            "description": "the repository whose tag made this release",
+        },
         "problems": array({}),
     },
 )

@@ -153,7 +153,9 @@ def test_the_same_module_in_two_folders_is_merged_richer_first(tmp_path: Path) -
 def test_global_defaults_apply_to_source_files() -> None:
     report = import_admin_doku_file(ADMIN_DOKU / "yml" / "modules" / "karten.yml")
     module = report.modules[0]
-    assert module["repository"] == "https://gitlab.opencode.de/bad-belzig/smart-village-app-app"
+    # The openCode repository is a mirror of the app, never the module's crawl source.
+    assert module["repository"] is None
+    assert module["mirrors"] == ["https://gitlab.opencode.de/bad-belzig/smart-village-app-app"]
     assert module["developmentStatus"] == "stable"  # global Production
     assert "Bad Belzig" in module["extra"]["deployed_in_municipalities"]
     assert module["extra"]["cost"]

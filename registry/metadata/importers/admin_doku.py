@@ -190,12 +190,17 @@ def import_admin_doku_document(
         host={"component": "app", "path": None},
         **_texts(data, mapped, unmapped),
         topic=_topic(document, data, mapped, unmapped),
-        repository=_string(data.get("opencode_repository")),
         developmentStatus=_status(data, state, mapped),
         extra=_extra(data, state, mapped),
     )
-    if module["repository"]:
-        mapped.append("opencode_repository -> repository")
+    # Every admin-doku module lives in the app: its openCode repository is a mirror of the
+    # app repository, never the crawl source of the module.
+    mirror = _string(data.get("opencode_repository"))
+    module["mirrors"] = [mirror.strip()] if mirror else []
+    if mirror:
+        mapped.append("opencode_repository -> mirrors")
+    # A STUB/DRAFT file only fills empty fields of a module (registry.metadata.provenance).
+    module["unfinished"] = state is not None
     unmapped.extend(_unmapped_notes(data, generated))
     return ImportReport(
         filename, KIND, [module], [], mapped, unmapped, sort_problems(problems), warnings
