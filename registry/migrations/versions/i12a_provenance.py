@@ -1,7 +1,7 @@
 """provenance per module field; the repository each release came from
 
 Revision ID: i12a
-Revises: 0002
+Revises: i15a
 Create Date: 2026-12-04 20:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i12a"
-down_revision = "0002"
+down_revision = "i15a"
 branch_labels = None
 depends_on = None
 
