@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
+from registry.db import utcnow
 from registry.errors import InvalidInput
 from registry.models import CrawlRequest, Module
 from registry.serialize import (
@@ -23,6 +24,7 @@ from registry.serialize import (
     sorted_versions,
 )
 from registry.services import catalog, modules
+from registry.services.health import module_health
 from registry.web import openapi as openapi_module
 from registry.web import security
 from registry.web.auth import require, require_principal
@@ -126,10 +128,16 @@ def json_body() -> Any:
 @api.get("/modules/<slug>")
 def get_module(slug: str) -> Response:
     def build() -> dict[str, Any]:
-        found = catalog.get_module(get_session(), slug)
-        return {**_module_summary(found), "mirrors": [mirror_dict(m) for m in found.mirrors]}
+        session = get_session()
+        found = catalog.get_module(session, slug)
+        return {
+            **_module_summary(found),
+            "mirrors": [mirror_dict(m) for m in found.mirrors],
+            "health": module_health(session, found),
+        }
 
-    return cached_json(CATALOG, build)
+    # Health reads deployments and recent activity as well (keyed by day).
+    return cached_json(("catalog", "deployments"), build, extra_key=utcnow().date())
 
 
 @api.get("/modules/<slug>/releases")

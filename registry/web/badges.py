@@ -8,8 +8,10 @@ from flask import Blueprint, Response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from registry.db import utcnow
 from registry.models import Module
 from registry.services.catalog import newest_release
+from registry.services.health import module_health
 from registry.web.caching import (
     NEVER_CHANGED,
     bytes_entry,
@@ -46,14 +48,51 @@ def badge(slug: str) -> Response:
     return entry_response(entry, cache_control=CACHE_CONTROL)
 
 
-def badge_message(slug: str) -> tuple[str, str, bool]:
-    """The badge text and colour for a module, and whether the module exists."""
-    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses NUL in text
+@badges.get("/badges/<slug>/health.svg")
+def health_badge(slug: str) -> Response:
+    versions = current_versions()
+    # Health reads deployments and the clock ("recent" activity) too: keyed by day as well.
+    key = ("health", slug, versions["catalog"][0], versions["deployments"][0], utcnow().date())
+    cache = response_cache()
+    entry = cache.get(key)
+    if entry is None:
+        message, colour, found = health_message(slug)
+        svg = render_badge("health", message, colour).encode()
+        changed_at = versions["catalog"][1] or NEVER_CHANGED
+        entry = bytes_entry(svg, changed_at, SVG_MIMETYPE, status=200 if found else 404)
+        cache.put(key, entry)
+    return entry_response(entry, cache_control=CACHE_CONTROL)
+
+
+HEALTH_COLOURS = (GREY, ORANGE, BLUE, GREEN)
+
+
+def health_message(slug: str) -> tuple[str, str, bool]:
+    """``"2/3 (m3 s2 r2)"`` and a colour per level, and whether the module exists."""
+    module = _visible_module(slug)
+    if module is None:
         return "not found", GREY, False
+    health = module_health(get_session(), module)
+    parts = " ".join(f"{aspect[0]}{health[aspect]['level']}" for aspect in ASPECTS)
+    return f"{health['level']}/3 ({parts})", HEALTH_COLOURS[health["level"]], True
+
+
+ASPECTS = ("maintenance", "security", "reuse")
+
+
+def _visible_module(slug: str) -> Module | None:
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses NUL in text
+        return None
     module = get_session().scalar(
         select(Module).where(Module.slug == slug).options(selectinload(Module.releases))
     )
-    if module is None or module.hidden:
+    return None if module is None or module.hidden else module
+
+
+def badge_message(slug: str) -> tuple[str, str, bool]:
+    """The badge text and colour for a module, and whether the module exists."""
+    module = _visible_module(slug)
+    if module is None:
         return "not found", GREY, False
     release = newest_release(module)
     if release is None:

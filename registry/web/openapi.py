@@ -127,7 +127,10 @@ MIRROR = obj(
 )
 
 MODULE_DETAIL = {
-    "allOf": [ref("Module"), obj(["mirrors"], {"mirrors": array(ref("Mirror"))})],
+    "allOf": [
+        ref("Module"),
+        obj(["mirrors", "health"], {"mirrors": array(ref("Mirror")), "health": ref("Health")}),
+    ],
 }
 
 RANGE = obj(

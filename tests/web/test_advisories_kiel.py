@@ -62,3 +62,15 @@ def test_the_dashboard_counts_affected_deployments(client, published):
 def test_the_public_feed_names_the_advisory(client, published):
     items = client.get("/api/v1/feed.json").get_json()["items"]
     assert items[0]["title"] == "Security advisory SVA-2026-0001 for abfallkalender"
+
+
+def test_module_health_in_the_api_and_as_a_badge(client, published):
+    health = client.get("/api/v1/modules/abfallkalender").get_json()["health"]
+    assert set(health) == {"level", "maintenance", "security", "reuse"}
+    # 4.2.0 was released before the advisory was published: fixed in no time
+    assert {"code": "advisories-fixed-fast", "count": 1} in health["security"]["reasons"]
+    assert health["reuse"]["level"] == 3  # demo deployments and admin-doku's named adopters
+    badge = client.get("/badges/abfallkalender/health.svg")
+    assert badge.status_code == 200 and badge.mimetype == "image/svg+xml"
+    assert f"{health['level']}/3" in badge.get_data(as_text=True)
+    assert client.get("/badges/no-such-module/health.svg").status_code == 404
