@@ -118,5 +118,5 @@ def test_the_schemas_folder_holds_the_schemas_the_package_uses() -> None:
     # schemas/*.schema.json are the documented contract; the package must ship the same text.
     root = EXAMPLES.parent
     package = root.parent / "registry" / "metadata" / "schemas"
-    for name in ("sva-module.schema.json", "deployment.schema.json"):
+    for name in ("sva-module.schema.json", "deployment.schema.json", "osv.schema.json"):
         assert (root / name).read_text("utf-8") == (package / name).read_text("utf-8")
