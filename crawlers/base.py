@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
-FileKind = Literal["sva-module", "publiccode", "studio-manifest", "license"]
+from crawlers.appsource import ChangelogVersion, SourceRules
+
+FileKind = Literal["sva-module", "publiccode", "studio-manifest", "license", "graphql", "changelog"]
 
 # Order is preference: the registry's own format first, then the two formats it imports.
 METADATA_FILES: tuple[tuple[str, FileKind], ...] = (
@@ -166,7 +168,9 @@ class FileFacts:
     """A metadata or license file as found at some commit, identified by its blob SHA.
 
     ``text`` is the raw text of a metadata file, returned as is (validation happens in the
-    registry); ``spdx_id`` is the detected license of a license file (``None``: unknown).
+    registry); ``spdx_id`` is the detected license of a license file (``None``: unknown);
+    ``operations`` the GraphQL root fields a query document sends; ``changelog`` the versions
+    of a CHANGELOG (both read in ``crawlers.appsource``, so their texts need not be kept).
     """
 
     path: str
@@ -174,6 +178,8 @@ class FileFacts:
     kind: FileKind
     text: str | None = None
     spdx_id: str | None = None
+    operations: tuple[str, ...] | None = None
+    changelog: tuple[ChangelogVersion, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the file facts as JSON-ready data."""
@@ -183,6 +189,12 @@ class FileFacts:
             "kind": self.kind,
             "text": self.text,
             "spdx_id": self.spdx_id,
+            **({} if self.operations is None else {"operations": list(self.operations)}),
+            **(
+                {}
+                if self.changelog is None
+                else {"changelog": [v.to_dict() for v in self.changelog]}
+            ),
         }
 
     @classmethod
@@ -194,6 +206,10 @@ class FileFacts:
             kind=data["kind"],
             text=data.get("text"),
             spdx_id=data.get("spdx_id"),
+            operations=None if data.get("operations") is None else tuple(data["operations"]),
+            changelog=None
+            if data.get("changelog") is None
+            else tuple(ChangelogVersion.from_dict(v) for v in data["changelog"]),
         )
 
 
@@ -202,7 +218,8 @@ class TagFacts:
     """What is true of one tagged commit forever: date, metadata, license, paths of interest.
 
     ``paths_checked`` are the paths of interest this commit's tree was checked for;
-    ``paths_present`` the subset that exists (as a file or as a directory).
+    ``paths_present`` the subset that exists (as a file or as a directory); ``operations`` the
+    GraphQL root fields its query documents send (``None``: not read, see ``SourceRules``).
     """
 
     commit_sha: str
@@ -213,6 +230,7 @@ class TagFacts:
     paths_checked: frozenset[str] = frozenset()
     paths_present: frozenset[str] = frozenset()
     truncated: bool = False
+    operations: tuple[str, ...] | None = None
 
     @property
     def license_spdx(self) -> str | None:
@@ -234,6 +252,7 @@ class TagFacts:
             "paths_checked": sorted(self.paths_checked),
             "paths_present": sorted(self.paths_present),
             "truncated": self.truncated,
+            **({} if self.operations is None else {"operations": list(self.operations)}),
         }
 
     @classmethod
@@ -248,17 +267,21 @@ class TagFacts:
             paths_checked=frozenset(data.get("paths_checked", ())),
             paths_present=frozenset(data.get("paths_present", ())),
             truncated=bool(data.get("truncated", False)),
+            operations=None if data.get("operations") is None else tuple(data["operations"]),
         )
 
 
 @dataclass(frozen=True)
 class HeadFacts:
-    """The metadata file on the default branch (module-level texts live there)."""
+    """The metadata file on the default branch (module-level texts live there) and, when
+    asked for, its CHANGELOG (the newest one: unreleased versions are listed there first)."""
 
     branch: str
     tree_sha: str | None
     metadata: FileFacts | None
     security_policy: bool = False  # a SECURITY.md at the root of the default branch
+    changelog: FileFacts | None = None
+    changelog_checked: bool = False  # the tree was searched for a CHANGELOG
 
     def to_dict(self) -> dict[str, Any]:
         """Return the head facts as JSON-ready data."""
@@ -267,6 +290,8 @@ class HeadFacts:
             "tree_sha": self.tree_sha,
             "metadata": self.metadata.to_dict() if self.metadata else None,
             "security_policy": self.security_policy,
+            **({"changelog": self.changelog.to_dict()} if self.changelog else {}),
+            **({"changelog_checked": True} if self.changelog_checked else {}),
         }
 
     @classmethod
@@ -277,6 +302,8 @@ class HeadFacts:
             tree_sha=data.get("tree_sha"),
             metadata=FileFacts.from_dict(data["metadata"]) if data.get("metadata") else None,
             security_policy=bool(data.get("security_policy", False)),
+            changelog=FileFacts.from_dict(data["changelog"]) if data.get("changelog") else None,
+            changelog_checked=bool(data.get("changelog_checked")),
         )
 
 
@@ -402,8 +429,9 @@ class KnownState:
             for file in (facts.metadata, facts.license):
                 if file is not None:
                     known.setdefault(file.blob_sha, file)
-        if self.head and self.head.metadata:
-            known.setdefault(self.head.metadata.blob_sha, self.head.metadata)
+        for file in (self.head.metadata, self.head.changelog) if self.head else ():
+            if file is not None:
+                known.setdefault(file.blob_sha, file)
         return known
 
     def to_dict(self) -> dict[str, Any]:
@@ -476,7 +504,8 @@ class RepositorySnapshot:
     forge answered 304); ``releases`` are the published ones (drafts are no releases yet).
     The ``*_changed`` flags say whether the lists differ from what was passed in.
     ``tag_facts`` covers every tag of interest by commit SHA; ``new_tag_facts`` names the commit
-    SHAs fetched in this crawl.
+    SHAs fetched in this crawl; ``files`` the source files (query documents) read in this crawl
+    by blob SHA, to pass back as ``KnownState.files`` so none is fetched twice.
     """
 
     requested_name: str
@@ -494,6 +523,7 @@ class RepositorySnapshot:
     tags_changed: bool = True
     releases_changed: bool = True
     daily: DailyFacts | None = None  # as fetched in this crawl, or as passed in
+    files: Mapping[str, FileFacts] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:
@@ -531,7 +561,7 @@ class RepositorySnapshot:
             tags=self.tags,
             releases=self.listed_releases,
             tag_facts=dict(self.tag_facts),
-            files=dict(files or {}),
+            files={**self.files, **(files or {})},
             head=self.head,
             daily=self.daily,
         )
@@ -548,11 +578,13 @@ class RepositoryCrawler(Protocol):
         paths_of_interest: Iterable[str] = (),
         tag_prefix: str | None = None,
         daily_since: datetime | None = None,
+        sources: SourceRules | None = None,
     ) -> RepositorySnapshot:
         """Crawl ``full_name`` ("owner/name"); raise a ``CrawlError`` subclass on failure.
 
         ``daily_since`` (only passed to crawlers with ``supports_daily = True``): also fetch
         the daily facts (default-branch activity since then, security advisories).
+        ``sources``: also read the query documents at each new tag and the CHANGELOG.
         """
         ...
 

@@ -9,7 +9,9 @@ Cost per repository (DESIGN §7):
 - unchanged: ``GET /repos/{r}`` and ``GET .../releases``, both answered 304;
 - changed or first crawl: the repository, the tag pages, the release pages, the root tree of
   the default branch; then per new tagged commit its tree and its commit (date), plus one
-  request per metadata or license file whose blob SHA was never seen.
+  request per metadata or license file whose blob SHA was never seen;
+- with ``sources`` (a host repository): one request per query document and per CHANGELOG whose
+  blob SHA was never seen (their paths and SHAs come from trees fetched anyway).
 Tags are skipped when the repository answers 304: pushing or deleting a tag updates the
 repository's ``pushed_at`` and thus its ETag. Releases are asked every time because editing a
 release (notes, prerelease flag) does not touch the repository.
@@ -31,6 +33,7 @@ from urllib.parse import quote
 import requests
 from github import Auth, Github
 
+from crawlers.appsource import SourceRules, parse_changelog, root_operations, union
 from crawlers.base import (
     LICENSE_FILE_STEMS,
     METADATA_FILES,
@@ -332,13 +335,15 @@ class GitHubCrawler:
         paths_of_interest: Iterable[str] = (),
         tag_prefix: str | None = None,
         daily_since: datetime | None = None,
+        sources: SourceRules | None = None,
     ) -> RepositorySnapshot:
         """Crawl ``full_name`` ("owner/name") given what the caller ``known``s from before.
 
         ``paths_of_interest`` are checked in the tree of every tag of interest (tags starting
         with ``tag_prefix``, or all). With ``daily_since`` the daily facts are fetched too (the
         newest default-branch commit since then, the published security advisories; both
-        conditional); the caller asks for them at most once a day. Raises
+        conditional); the caller asks for them at most once a day. ``sources`` also reads the
+        GraphQL operations of each new tag and the default branch's CHANGELOG. Raises
         :class:`~crawlers.errors.CrawlError` subclasses.
         """
         run = _Crawl(
@@ -354,6 +359,7 @@ class GitHubCrawler:
             known=known or KnownState(),
             paths=normalize_paths(paths_of_interest),
             tag_prefix=tag_prefix,
+            sources=sources,
         )
         return run.execute(full_name, self._clock(), daily_since)
 
@@ -368,14 +374,18 @@ class _Crawl:
         known: KnownState,
         paths: frozenset[str],
         tag_prefix: str | None,
+        *,
+        sources: SourceRules | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
         self.known = known
         self.paths = paths
         self.tag_prefix = tag_prefix
+        self.sources = sources
         self.etags: dict[str, str] = dict(known.etags)
         self.files: dict[str, FileFacts] = known.known_files()
+        self.read: dict[str, FileFacts] = {}  # query documents fetched in this crawl
 
     def execute(
         self, full_name: str, started: datetime, daily_since: datetime | None = None
@@ -411,6 +421,7 @@ class _Crawl:
             tags_changed=tags_changed,
             releases_changed=releases_changed,
             daily=daily,
+            files=self.read,
         )
 
     def _forget_etags(self, old_name: str, new_name: str) -> None:
@@ -496,7 +507,7 @@ class _Crawl:
             page += 1
 
     def head(self, name: str, repository: RepositoryInfo, *, refresh: bool) -> HeadFacts | None:
-        if not refresh and self.known.head is not None:
+        if not refresh and self.known.head is not None and self._head_complete(self.known.head):
             return self.known.head
         branch = repository.default_branch
         url = f"/repos/{name}/git/trees/{quote(branch, safe='')}"
@@ -504,6 +515,8 @@ class _Crawl:
             self.known.head if self.known.head and self.known.head.branch == branch else None
         )
         # 409: an empty repository has no tree yet.
+        if known_head is not None and not self._head_complete(known_head):
+            known_head = None  # asked for the CHANGELOG now: the tree must be read again
         response = self.client.get(url, etag=self._etag_for(url, known_head), allow=(409,))
         if response.not_modified and known_head is not None:
             return known_head
@@ -516,6 +529,8 @@ class _Crawl:
             tree_sha=response.data.get("sha"),
             metadata=self.metadata(name, entries),
             security_policy=any(e["path"].lower() == "security.md" for e in entries),
+            changelog=self.changelog(name, entries) if self.sources else None,
+            changelog_checked=self.sources is not None,
         )
 
     def daily(
@@ -564,6 +579,52 @@ class _Crawl:
         commits = _as_list(url, response.data)
         return _commit_time(commits[0]) if commits else None
 
+    def _head_complete(self, head: HeadFacts) -> bool:
+        # Head facts read without ``sources`` were never searched for a CHANGELOG.
+        return self.sources is None or head.changelog_checked
+
+    def changelog(self, name: str, entries: list[dict[str, Any]]) -> FileFacts | None:
+        """The CHANGELOG at the root of a tree, parsed, its text fetched once per blob."""
+        assert self.sources is not None
+        path = self.sources.changelog
+        entry = next((e for e in entries if e["path"] == path and e.get("type") == "blob"), None)
+        if entry is None:
+            return None
+        blob_sha = str(entry["sha"])
+        seen = self.files.get(blob_sha)
+        if seen is not None and seen.kind == "changelog":
+            return seen
+        versions = parse_changelog(self.blob_text(name, blob_sha))
+        facts = FileFacts(path=path, blob_sha=blob_sha, kind="changelog", changelog=versions)
+        self.files[blob_sha] = facts
+        return facts
+
+    def operations(self, name: str, entries: list[dict[str, Any]]) -> tuple[str, ...]:
+        """The GraphQL root fields the query documents of a tree send; each document is
+        fetched once per blob SHA ever (an unchanged file is never fetched again)."""
+        assert self.sources is not None
+        found = []
+        for entry in entries:
+            if entry.get("type") != "blob" or not self.sources.reads(entry["path"]):
+                continue
+            blob_sha = str(entry["sha"])
+            seen = self.files.get(blob_sha)
+            if seen is None or seen.operations is None:
+                operations, problems = root_operations(
+                    self.blob_text(name, blob_sha), entry["path"]
+                )
+                for problem in problems:
+                    logger.warning("%s: %s", name, problem)
+                seen = FileFacts(
+                    path=entry["path"],
+                    blob_sha=blob_sha,
+                    kind="graphql",
+                    operations=tuple(sorted(operations)),
+                )
+                self.files[blob_sha] = self.read[blob_sha] = seen
+            found.append(frozenset(seen.operations or ()))
+        return union(found)
+
     def tag_facts(
         self, name: str, tags: tuple[TagRef, ...]
     ) -> tuple[dict[str, TagFacts], list[str]]:
@@ -574,7 +635,11 @@ class _Crawl:
             if tag.sha in facts or not self._of_interest(tag):
                 continue
             cached = self.known.tag_facts.get(tag.sha)
-            if cached is not None and self.paths <= cached.paths_checked:
+            if (
+                cached is not None
+                and self.paths <= cached.paths_checked
+                and (self.sources is None or cached.operations is not None)
+            ):
                 facts[tag.sha] = cached
                 continue
             try:
@@ -598,8 +663,14 @@ class _Crawl:
             logger.warning("%s: tree of %s is truncated; path checks may miss", name, tag.name)
         checked = self.paths | (cached.paths_checked if cached else frozenset())
         present = present_paths((e["path"] for e in entries), checked)
+        operations = self.operations(name, entries) if self.sources else None
         if cached is not None:
-            return replace(cached, paths_checked=checked, paths_present=present)
+            return replace(
+                cached,
+                paths_checked=checked,
+                paths_present=present,
+                operations=operations if operations is not None else cached.operations,
+            )
         return TagFacts(
             commit_sha=tag.sha,
             commit_date=self.commit_date(name, tag.sha),
@@ -609,6 +680,7 @@ class _Crawl:
             paths_checked=checked,
             paths_present=present,
             truncated=truncated,
+            operations=operations,
         )
 
     def commit_date(self, name: str, sha: str) -> datetime | None:

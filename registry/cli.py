@@ -338,6 +338,31 @@ def capabilities_import(
         click.echo(f"deployment {deployment}: {component} capabilities set")
 
 
+@cli.group()
+def platform() -> None:
+    """What component versions themselves need (curated platform requirements)."""
+
+
+@platform.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@pass_context
+def platform_import(context: Context, path: str) -> None:
+    """Import a curated platform file (YAML or JSON: content records, requirements, CHANGELOG
+    entries); all or nothing, every problem listed; a second import changes nothing."""
+    import yaml
+
+    from registry.services.platform import import_platform
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise click.ClickException(f"{path}: not readable as YAML or JSON: {error}") from None
+    context.upgrade()
+    with context.session() as session:
+        added = import_platform(session, data, path)
+    click.echo(f"{path}: {added['requirements']} requirements, {added['changes']} changes added")
+
+
 @cli.command("crawl")
 @click.option("--module", "slug", default=None, help="Crawl the repository of this module.")
 @click.option("--all", "crawl_all", is_flag=True, help="Crawl every known repository now.")

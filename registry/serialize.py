@@ -32,6 +32,7 @@ def component_dict(component: Component, with_versions: bool = True) -> dict[str
         "repository": component.repository,
         "tagPrefix": component.tag_prefix,
         "versioning": component.versioning,
+        **({"sources": dict(component.sources)} if component.sources else {}),
         "capabilities": [
             {"name": c.name, "source": c.source}
             for c in sorted(component.capabilities, key=lambda c: c.name)

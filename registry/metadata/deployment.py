@@ -98,6 +98,10 @@ def _version_problems(document: Document) -> list[Problem]:
     modules = document.data.get("modules")
     for slug, value in modules.items() if isinstance(modules, dict) else []:
         places.append((("modules", slug), value))
+    content = document.data.get("content")
+    for name, versions in content.items() if isinstance(content, dict) else []:
+        for index, value in enumerate(versions if isinstance(versions, list) else []):
+            places.append((("content", name, index), value))
     problems = []
     for path, text in places:
         if isinstance(text, str) and text.strip() and not _is_version(text):

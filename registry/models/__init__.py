@@ -17,6 +17,7 @@ from registry.models.crawl import CrawlRequest, CrawlState, Lock, TagSnapshot
 from registry.models.deployments import Deployment
 from registry.models.events import DataVersion, Event
 from registry.models.mirrors import ModuleMirror
+from registry.models.platform import ComponentChange, PlatformRequirement
 from registry.models.types import JSONValue
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "ApiToken",
     "Component",
     "ComponentCapability",
+    "ComponentChange",
     "ComponentVersion",
     "CrawlRequest",
     "CrawlState",
@@ -35,6 +37,7 @@ __all__ = [
     "Lock",
     "Module",
     "ModuleMirror",
+    "PlatformRequirement",
     "Release",
     "TagSnapshot",
 ]

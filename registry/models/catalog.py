@@ -29,6 +29,9 @@ class Component(Base):
     repository: Mapped[str | None] = mapped_column(String(200))
     tag_prefix: Mapped[str] = mapped_column(String(100), default="")
     versioning: Mapped[str] = mapped_column(String(16), default="semver")
+    # What the crawler reads of its repository's source (crawlers.appsource.SourceRules as
+    # JSON, plus ``capabilitiesOf``: the component whose capabilities the operations are).
+    sources: Mapped[JSONValue | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     versions: Mapped[list[ComponentVersion]] = relationship(

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crawlers.appsource import SourceRules
 from crawlers.base import (
     CrawlStats,
     DailyFacts,
@@ -45,6 +46,7 @@ from registry.models import Component, ComponentVersion, CrawlState, Module, Rel
 from registry.services.advisories import apply_repository_advisories
 from registry.services.crawl_queue import repository_key
 from registry.services.events import bump, record_event
+from registry.services.platform import apply_source_facts, source_rules
 from registry.services.sources import FIELDS_BY_PATH, Origin, claims_of, merge_fields
 from registry.services.sources import changed as fields_changed
 from registry.services.transfer import assign, normalize_depends, normalize_requires
@@ -121,6 +123,10 @@ class _Targets:
     def paths(self) -> set[str]:
         return {module.host_path for module, _ in self.in_app if module.host_path}
 
+    def sources(self) -> SourceRules | None:
+        """The source rules of the (host) component this repository is, if any."""
+        return next((r for r in map(source_rules, self.components) if r is not None), None)
+
     def tag_prefix(self) -> str | None:
         """The one tag prefix every target uses, or ``None`` (all tags are of interest)."""
         prefixes = {m.tag_prefix or "" for m in self.standalone}
@@ -175,6 +181,8 @@ def crawl_repository(
             paths_of_interest=sorted(targets.paths()),
             tag_prefix=targets.tag_prefix(),
             **_daily_argument(crawler, state, now),
+            # Only host components read their source (other forges' crawlers need not know it).
+            **({"sources": rules} if (rules := targets.sources()) else {}),
         )
     except RateLimited as error:
         return _rate_limited(session, state, error)
@@ -261,6 +269,8 @@ def known_state(state: CrawlState) -> KnownState:
             else None
         ),
         tag_facts={row.sha: TagFacts.from_dict(row.data) for row in state.tags},
+        # Source files (query documents) read before, by blob SHA: never fetched again.
+        files={sha: FileFacts.from_dict(f) for sha, f in (state.seen_blobs or {}).items()},
         head=HeadFacts.from_dict(known["head"]) if known.get("head") else None,
         daily=DailyFacts.from_dict(known["daily"]) if known.get("daily") else None,
     )
@@ -365,6 +375,8 @@ def apply_snapshot(
         withdrawn += result[1]
     for component in targets.components:
         changed |= _apply_component(component, snapshot, skipped)
+        if component.sources:
+            changed |= apply_source_facts(session, component, snapshot)
     if _fresh_daily(snapshot):
         apply_repository_advisories(
             session, targets.standalone, snapshot.daily.advisories, state.repository
@@ -412,6 +424,11 @@ def _remember(state: CrawlState, snapshot: RepositorySnapshot, now: datetime) ->
         ),
     }
     _store_tag_facts(state, (snapshot.tag_facts[sha] for sha in snapshot.new_tag_facts), now)
+    if snapshot.files:
+        state.seen_blobs = {
+            **(state.seen_blobs or {}),
+            **{sha: f.to_dict() for sha, f in snapshot.files.items()},
+        }
     state.last_success = now
     state.last_error = None
     state.resume_after = None

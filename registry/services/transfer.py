@@ -33,6 +33,7 @@ from registry.models import (
 )
 from registry.serialize import component_dict, event_dict, module_dict
 from registry.services.events import bump, record_event
+from registry.services.platform import export_platform, upsert_platform
 from registry.services.sources import FieldDecision, Origin, claims_of, merge_fields
 from registry.services.sources import changed as sources_changed
 
@@ -77,6 +78,7 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
             {"id": d.id, "demo": d.demo, "document": dict(d.document)} for d in deployments
         ],
         "events": [event_dict(e) for e in events],
+        "platform": export_platform(session),
     }
 
 
@@ -95,6 +97,10 @@ def import_document(session: Session, document: Any, *, source: str = "") -> Tra
         report.add("module", upsert_module(session, data, source=source, record=record))
     for data in document.get("deployments", []):
         report.add("deployment", upsert_deployment(session, data))
+    if "platform" in document:
+        report.add(
+            "platform", "updated" if upsert_platform(session, document["platform"]) else "unchanged"
+        )
     for data in document.get("events", []):
         report.add("event", upsert_event(session, data))
     _advance_sequences(session)
@@ -246,6 +252,7 @@ def upsert_component(session: Session, data: dict[str, Any]) -> str:
         repository=data.get("repository"),
         tag_prefix=data.get("tagPrefix") or "",
         versioning=data.get("versioning") or "semver",
+        sources=data.get("sources") or None,
     )
     existing = {v.version: v for v in component.versions}
     for item in data.get("versions") or []:

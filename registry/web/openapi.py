@@ -952,8 +952,9 @@ def paths() -> dict[str, Any]:
 
 @cache
 def _document() -> dict[str, Any]:
-    # Imported here, not at the top: the advisories part builds on the helpers above.
-    from registry.web import openapi_advisories  # noqa: PLC0415 (it imports this module)
+    # Imported here, not at the top: the advisories and platform parts build on the helpers
+    # above (they import this module).
+    from registry.web import openapi_advisories, openapi_platform  # noqa: PLC0415
 
     return {
         "openapi": "3.1.0",
@@ -967,7 +968,7 @@ def _document() -> dict[str, Any]:
             "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
         },
         "servers": [{"url": "/"}],
-        "paths": {**paths(), **openapi_advisories.paths()},
+        "paths": {**paths(), **openapi_advisories.paths(), **openapi_platform.paths()},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {

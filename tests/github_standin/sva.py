@@ -3,7 +3,9 @@
 Real: repository names, default branches, head SHAs, every tag with its commit SHA and commit
 date, the license file at each tag (``license_file_at_tag``), the app's ``src/`` file presence
 per tag, humhub-ext's ``module.json`` versions, the Studio plugin manifests and the two
-``publiccode.yml`` files. Stand-in only (the data does not say): file contents of ``src/``,
+``publiccode.yml`` files. Reconstructed: the app's query documents and CHANGELOG
+(``app_sources``, see ``tests/fixtures/github/README.md``). Stand-in only (the data does not
+say): other file contents of ``src/``,
 which metadata files sit on the default branches, and the generated repositories for scale.
 """
 
@@ -14,6 +16,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+from tests.github_standin import app_sources
 from tests.github_standin.model import Release, Repo, fake_sha
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "github"
@@ -96,7 +99,7 @@ def _build(index: int, data: dict) -> Repo:
 
 def _tag_files(repo: Repo, data: dict, tag: dict) -> dict[str, str]:
     if data["repo"] == APP:
-        return dict(_app_files_by_tag()[tag["name"]])
+        return _with_query_documents(repo, _app_files_by_tag()[tag["name"]], tag["name"])
     if data["repo"] == HUMHUB:
         module = json.dumps({"id": "smart_village_app", "version": tag["module_json_version"]})
         return {"module.json": repo.add_blob(module.encode())}
@@ -111,14 +114,28 @@ def _tag_files(repo: Repo, data: dict, tag: dict) -> dict[str, str]:
 
 def _head_files(repo: Repo, data: dict) -> dict[str, str]:
     if data["repo"] == APP:
-        files = dict(_app_files_by_tag()[app_src_files()["tags"][-1]])
+        newest = app_src_files()["tags"][-1]
+        files = _with_query_documents(repo, _app_files_by_tag()[newest], newest)
         files["publiccode.yml"] = repo.add_blob(publiccode("smart-village-app-app"))
+        files["CHANGELOG.md"] = repo.add_blob(app_sources.changelog_text().encode())
         return files
     if data["repo"] == STUDIO:
         files = _tag_files(repo, data, {})
         files["publiccode.yml"] = repo.add_blob(publiccode("sva-studio"))
         return files
     return {"README.md": repo.add_blob(f"# {data['repo']}\n".encode())}
+
+
+def _with_query_documents(repo: Repo, files: dict[str, str], tag: str) -> dict[str, str]:
+    """The app's files at ``tag`` with the stand-in query documents as real blobs (equal text,
+    equal blob SHA: what the crawler's blob cache relies on)."""
+    version = tag.lstrip("v.")
+    return {
+        path: repo.add_blob(app_sources.document_at(path, version).encode())
+        if app_sources.is_query_document(path)
+        else sha
+        for path, sha in files.items()
+    }
 
 
 def _utc(iso: str) -> str:

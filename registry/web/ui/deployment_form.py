@@ -24,6 +24,7 @@ TEXT_FIELDS = (
     "mainserver_capabilities",
     "components",
     "modules",
+    "content",
     "licenses",
 )
 _QUOTED = re.compile(r"'([^']*)'")
@@ -80,6 +81,10 @@ def form_from_document(document: dict[str, Any]) -> DeploymentForm:
         "mainserver_capabilities": main_caps,
         "components": "\n".join(f"{k} = {_component_text(v)}" for k, v in components.items()),
         "modules": "\n".join(f"{k} = {v}" for k, v in (document.get("modules") or {}).items()),
+        "content": "\n".join(
+            f"{name} = {', '.join(versions)}"
+            for name, versions in (document.get("content") or {}).items()
+        ),
         "licenses": ", ".join(document.get("licenses") or []),
     }
     return DeploymentForm(values)
@@ -103,6 +108,9 @@ def document_from_form(form: DeploymentForm) -> dict[str, Any]:
     components.update(_other_components(form))
     document["components"] = components
     document["modules"] = _pairs(form, "modules")
+    content = _content(form)
+    if content is not None:
+        document["content"] = content
     licenses = _words(v["licenses"])
     if licenses:
         document["licenses"] = licenses
@@ -200,6 +208,25 @@ def _other_components(form: DeploymentForm) -> dict[str, Any]:
         if words and not version:
             found[name] = {"capabilities": words}
     return found
+
+
+def _content(form: DeploymentForm) -> dict[str, list[str]] | None:
+    """Lines ``globalSettings = 4.2.0, 5.0.0`` (``globalSettings =``: none); empty: unknown."""
+    found: dict[str, list[str]] = {}
+    for number, line in _lines(form.values["content"]):
+        name, equals, versions = line.partition("=")
+        if not equals or not name.strip() or " " in name.strip():
+            form.add_error(
+                "content",
+                _(
+                    'Line %(line)s: write "record = version, version", not "%(text)s".',
+                    line=number,
+                    text=line.strip(),
+                ),
+            )
+            continue
+        found[name.strip()] = _words(versions)
+    return found or None
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
