@@ -478,3 +478,21 @@ def coverage_by_advisory(session: Session) -> dict[tuple[str, str], frozenset[st
             for hit in hits:
                 found.setdefault((slug, hit.advisory), set()).add(version)
     return {key: frozenset(versions) for key, versions in found.items()}
+
+
+def running_affected(session: Session, installed: Mapping[str, str]) -> list[dict[str, Any]]:
+    """``{"code": "running-affected-version", module, version, advisory, severity, fixed}`` for
+    every advisory covering a release a deployment runs (``installed``: slug -> version)."""
+    found = []
+    coverage_now = advisory_coverage(session)
+    for slug, version in sorted(installed.items()):
+        for hit in coverage_now.get(slug, {}).get(version, ()):
+            found.append(
+                {
+                    "code": "running-affected-version",
+                    "module": slug,
+                    "version": version,
+                    **hit.to_dict(),
+                }
+            )
+    return found

@@ -7,6 +7,8 @@ advisories, deployments). The thresholds are documented in docs/advisories.md.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -136,8 +138,25 @@ def module_health(session: Session, module: Module, now: datetime | None = None)
     return levels(module_facts(session, module, now or utcnow()))
 
 
-def module_facts(session: Session, module: Module, now: datetime) -> HealthFacts:
+def health_by_module(
+    session: Session, modules: Iterable[Module], now: datetime | None = None
+) -> dict[str, dict[str, Any]]:
+    """slug -> health of many modules (the catalogue), reading shared facts once."""
+    shared = _Shared(coverage_by_advisory(session), _deployment_counts(session))
+    return {m.slug: levels(module_facts(session, m, now or utcnow(), shared)) for m in modules}
+
+
+@dataclass(frozen=True)
+class _Shared:
+    coverage: Mapping[tuple[str, str], frozenset[str]]
+    deployments: Mapping[str, int]
+
+
+def module_facts(
+    session: Session, module: Module, now: datetime, shared: _Shared | None = None
+) -> HealthFacts:
     """Gather the facts of :class:`HealthFacts` for ``module``."""
+    shared = shared or _Shared(coverage_by_advisory(session), _deployment_counts(session))
     known = _crawl_known(session, module)
     daily = known.get("daily") or {}
     head = known.get("head")
@@ -145,7 +164,7 @@ def module_facts(session: Session, module: Module, now: datetime) -> HealthFacts
     newest = max(releases, key=lambda r: _sort_key(r.version), default=None)
     covered = {
         advisory: versions
-        for (slug, advisory), versions in coverage_by_advisory(session).items()
+        for (slug, advisory), versions in shared.coverage.items()
         if slug == module.slug
     }
     open_rows = [a for a in list_advisories(session, module=module.slug) if a.withdrawn is None]
@@ -163,7 +182,7 @@ def module_facts(session: Session, module: Module, now: datetime) -> HealthFacts
         fixed_fast=sum(1 for a in open_rows if _fixed_fast(a, covered.get(a.id, ()), releases)),
         security_policy=None if head is None else bool(head.get("security_policy")),
         license_consistent=_license_consistent(module, newest),
-        deployments=_deployments_running(session, module.slug),
+        deployments=shared.deployments.get(module.slug, 0),
         named_adopters=len((module.extra or {}).get("deployed_in_municipalities") or ()),
         now=now,
     )
@@ -194,9 +213,12 @@ def _license_consistent(module: Module, newest: Any) -> bool | None:
     return None if not declared else declared == newest.license_detected
 
 
-def _deployments_running(session: Session, slug: str) -> int:
-    rows = session.scalars(select(Deployment).where(Deployment.visibility == "public"))
-    return sum(1 for d in rows if slug in ((d.document or {}).get("modules") or {}))
+def _deployment_counts(session: Session) -> Counter[str]:
+    """slug -> number of public deployments running the module."""
+    counts: Counter[str] = Counter()
+    for deployment in session.scalars(select(Deployment).where(Deployment.visibility == "public")):
+        counts.update(((deployment.document or {}).get("modules") or {}).keys())
+    return counts
 
 
 def _sort_key(version: str) -> Any:

@@ -15,6 +15,7 @@ from registry.web.common import get_session
 from registry.web.csrf import csrf_token, validate_csrf
 from registry.web.i18n import init_i18n
 from registry.web.ui import activity, auth, catalogue, components, deployment, module
+from registry.web.ui.health import health_reason
 from registry.web.ui.links import url_with
 from registry.web.ui.reasons import describe_event, explain_reason, explain_step
 
@@ -85,4 +86,5 @@ def _setup(state: object) -> None:
         explain_reason=explain_reason,
         explain_step=explain_step,
         describe_event=describe_event,
+        health_reason=health_reason,
     )

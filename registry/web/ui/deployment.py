@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from registry.errors import InvalidInput
 from registry.models import Deployment
+from registry.services import advisories
 from registry.services import deployments as service
 from registry.services.tokens import Principal
 from registry.web.auth import current_principal
@@ -50,6 +51,7 @@ def deployment_page(deployment_id: int) -> str:
         document=deployment.document or {},
         installed=installed,
         groups=_grouped(answers, installed),
+        affected=advisories.running_affected(session, installed),
         best_steps=best_steps(answers, installed),
         modules=queries.modules_by_slug(session),
         names=queries.display_names(session),

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from registry.models import Release
 from registry.serialize import sorted_releases
-from registry.services import catalog
+from registry.services import advisories, catalog
+from registry.services.health import module_health
 from registry.web.auth import current_principal
 from registry.web.common import get_session
 from registry.web.ui import queries, verdicts
@@ -36,6 +37,11 @@ def module_page(slug: str) -> str:
         license_mismatches=[r for r in releases if _license_differs(r)],
         problems=[(r, p) for r in releases for p in (r.problems or [])],
         adopters=queries.adopters(session, slug),
+        advisories=[
+            advisories.summary_dict(session, a)
+            for a in advisories.list_advisories(session, module=slug)
+        ],
+        health=module_health(session, module),
         crawl=queries.crawl_state(session, module.repository),
         badge_url=f"{request.url_root.rstrip('/')}/badges/{slug}.svg",
         modules={slug: module},
