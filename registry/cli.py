@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from sqlalchemy.orm import Session
@@ -276,19 +276,23 @@ def check_command(
     """Offline verdicts of a deployment file against the local database (exit 0)."""
     from registry.metadata.deployment import load_deployment_file
     from registry.metadata.problems import MetadataError
-    from registry.services import compatibility
+    from registry.services import compatibility, deployments
 
     try:
         document = load_deployment_file(deployment_file)
     except MetadataError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} problem(s): no verdicts", err=True)
-        sys.exit(1)
+        _no_verdicts(error.problems)
     context.upgrade()
     with context.session() as session:
         policy = compatibility.policy_from_settings(context.settings)
         verdicts = compatibility.check_deployment(session, document, policy, list(modules) or None)
+        # Modules and releases the file names must be real (the AGS may be the file's own
+        # stored deployment, so it is not checked here); an empty registry has nothing to
+        # compare with and says so below.
+        installed = {"modules": document.get("modules") or {}}
+        unreal = deployments.registry_problems(session, installed, deployment_file)
+    if unreal and verdicts:
+        _no_verdicts(unreal)
     if fmt == "json":
         body = {"deployment": None, "name": document["name"], "modules": []}
         body["modules"] = [v.to_dict() for v in verdicts.values()]
@@ -299,6 +303,13 @@ def check_command(
     click.echo(compatibility.summary_line(document["name"], verdicts, lang))
     for verdict in verdicts.values():
         click.echo("\n".join(compatibility.verdict_lines(verdict, lang)))
+
+
+def _no_verdicts(problems: list[Any]) -> NoReturn:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(problems)} problem(s): no verdicts", err=True)
+    sys.exit(1)
 
 
 @cli.group()

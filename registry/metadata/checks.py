@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from functools import cache
 
 from license_expression import ExpressionError, Licensing, get_spdx_licensing
@@ -43,6 +44,50 @@ def license_error(expression: str) -> str | None:
     if unknown:
         return "unknown SPDX license id(s): " + ", ".join(unknown)
     return f"invalid SPDX license expression {expression!r}: " + "; ".join(info.errors)
+
+
+@cache
+def spdx_ids() -> frozenset[str]:
+    """The SPDX license ids (``MIT``, ``GPL-3.0-or-later``), without exceptions and aliases."""
+    return frozenset(
+        symbol.key
+        for symbol in spdx_licensing().known_symbols.values()
+        if not symbol.key.startswith(_CUSTOM_LICENSE_PREFIXES)
+        and not getattr(symbol, "is_exception", False)
+    )
+
+
+def nearest_spdx_ids(text: str, limit: int = 3) -> list[str]:
+    """SPDX ids close to ``text``: the same id in other case or as an alias first, then ids
+    that start with it (``GPL`` -> ``GPL-3.0-or-later``), then ids spelled alike."""
+    folded = text.strip().casefold()
+    exact = [i for i in (_canonical(text),) if i in spdx_ids()]
+    # "-or-later" ids first, the newest version first: what a community policy usually means.
+    by_prefix = sorted(
+        (i for i in spdx_ids() if folded and i.casefold().startswith(folded)),
+        key=lambda i: (i.endswith("-or-later"), i),
+        reverse=True,
+    )
+    alike = difflib.get_close_matches(text, sorted(spdx_ids()), n=limit, cutoff=0.6)
+    return list(dict.fromkeys([*exact, *by_prefix[:limit], *alike]))[:limit]
+
+
+def _canonical(text: str) -> str:
+    """The id license_expression reads ``text`` as (aliases such as ``GPL-3.0+``), else ''."""
+    try:
+        return str(spdx_licensing().parse(text.strip()).render("{symbol.key}"))
+    except (ExpressionError, AttributeError, TypeError, ValueError):
+        return ""
+
+
+def spdx_id_error(text: str) -> str | None:
+    """Why ``text`` is no SPDX license id (with the nearest ids), or None when it is one
+    (``LicenseRef-...`` names a license outside the list and is accepted)."""
+    if text in spdx_ids() or text.startswith(_CUSTOM_LICENSE_PREFIXES):
+        return None
+    nearest = nearest_spdx_ids(text)
+    hint = f"; did you mean {', '.join(nearest)}?" if nearest else ""
+    return f"{text!r} is no SPDX license id{hint}"
 
 
 def range_error(text: str) -> str | None:

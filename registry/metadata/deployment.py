@@ -8,11 +8,17 @@ from typing import Any
 from packaging.version import InvalidVersion
 
 from registry.compat.ranges import parse_version
-from registry.metadata.checks import STATE_BY_AGS_PREFIX, ags_error, license_error
+from registry.metadata.checks import (
+    STATE_BY_AGS_PREFIX,
+    ags_error,
+    nearest_spdx_ids,
+    spdx_id_error,
+)
 from registry.metadata.loader import Document, PathKey, parse_text, read_file_text
 from registry.metadata.module import with_number_texts
 from registry.metadata.problems import MetadataError, Problem, sort_problems
 from registry.metadata.schema import DEPLOYMENT_SCHEMA, schema_problems
+from registry.metadata.slugs import fold_slug
 
 # Versions, commits and the AGS are text; YAML reads `app: 4.2`, `commit: 1234567` or
 # `ags: 12054000` as numbers, so at these paths the number's source text is used instead.
@@ -63,6 +69,8 @@ def deployment_from_document(
         problems.append(document.problem((), "expected a mapping at the top level"))
         return None, sort_problems(problems)
     document = with_number_texts(document, _TEXT_PATHS)
+    document, twice = _folded_modules(document)
+    problems.extend(twice)
     problems.extend(schema_problems(document, DEPLOYMENT_SCHEMA))
     problems.extend(_semantic_problems(document))
     return document.data, sort_problems(problems)
@@ -80,11 +88,47 @@ def _semantic_problems(document: Document) -> list[Problem]:
     licenses = data.get("licenses")
     for index, license_id in enumerate(licenses if isinstance(licenses, list) else []):
         if isinstance(license_id, str) and license_id.strip():
-            reason = license_error(license_id)
+            reason = spdx_id_error(license_id)
             if reason:
-                problems.append(document.problem(("licenses", index), reason))
+                nearest = ", ".join(nearest_spdx_ids(license_id))
+                values = (("value", license_id), ("suggestion", nearest))
+                problems.append(
+                    _coded(document.problem(("licenses", index), reason), "license-unknown", values)
+                )
     problems.extend(_version_problems(document))
     return problems
+
+
+def _folded_modules(document: Document) -> tuple[Document, list[Problem]]:
+    """The document with its module slugs folded (``Chatbot`` -> ``chatbot``), and a problem
+    for each slug that folding makes appear twice."""
+    modules = document.data.get("modules")
+    if not isinstance(modules, dict):
+        return document, []
+    folded: dict[str, Any] = {}
+    marks = dict(document.marks)
+    problems = []
+    for raw, version in modules.items():
+        slug = fold_slug(raw) if isinstance(raw, str) else raw
+        if slug in folded:
+            message = f"module {slug!r} is listed twice"
+            problems.append(
+                _coded(
+                    document.problem(("modules", raw), message), "module-twice", (("value", slug),)
+                )
+            )
+            continue
+        folded[slug] = version
+        if ("modules", raw) in document.marks:
+            marks[("modules", slug)] = document.marks[("modules", raw)]
+    data = {**document.data, "modules": folded}
+    return Document(document.filename, data, marks, document.number_texts), problems
+
+
+def _coded(problem: Problem, code: str, values: tuple[tuple[str, str], ...]) -> Problem:
+    return Problem(
+        problem.file, problem.line, problem.column, problem.field, problem.message, code, values
+    )
 
 
 def _version_problems(document: Document) -> list[Problem]:

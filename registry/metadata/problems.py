@@ -17,6 +17,10 @@ class Problem:
     column: int | None
     field: str
     message: str
+    # For checks whose words the pages make themselves: a code and its values
+    # (``("value", "foo"), ("suggestion", "chatbot")``); empty for the rest.
+    code: str = ""
+    values: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         where = self.file
@@ -29,14 +33,19 @@ class Problem:
         return f"{where}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        """The problem as a dict: ``{"file", "line", "column", "field", "message"}``."""
-        return {
+        """The problem as a dict: ``{"file", "line", "column", "field", "message"}``, plus
+        ``code`` and its values when the check gives them."""
+        data: dict[str, Any] = {
             "file": self.file,
             "line": self.line,
             "column": self.column,
             "field": self.field,
             "message": self.message,
         }
+        if self.code:
+            data["code"] = self.code
+            data.update(self.values)
+        return data
 
 
 class MetadataError(InvalidInput):

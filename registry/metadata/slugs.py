@@ -32,3 +32,12 @@ def normalize_slug(text: str) -> str:
 def is_valid_slug(text: str) -> bool:
     """True when ``text`` matches ``^[a-z0-9][a-z0-9-]{1,62}$``."""
     return bool(_SLUG_RE.match(text))
+
+
+def fold_slug(text: str) -> str:
+    """A slug as people type it, folded once to the stored form (``Chatbot `` -> ``chatbot``).
+
+    Only case and surrounding space are folded: a slug that is still invalid afterwards is
+    reported as such, never silently turned into another module's name.
+    """
+    return text.strip().casefold()

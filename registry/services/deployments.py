@@ -7,18 +7,22 @@ deployments are visible only to admins and to the deployment's own token.
 
 from __future__ import annotations
 
+import difflib
 import logging
 from dataclasses import dataclass
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
 from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from registry.compat.ranges import parse_version
 from registry.db import utcnow
 from registry.errors import InvalidInput, NotFound
 from registry.metadata.deployment import deployment_from_document
 from registry.metadata.loader import Document
-from registry.models import ApiToken, Deployment
+from registry.metadata.problems import Problem
+from registry.models import ApiToken, Deployment, Module, Release
 from registry.services.events import bump, record_event
 from registry.services.tokens import Principal
 
@@ -48,6 +52,108 @@ def validated_document(data: Any, filename: str = "<request>") -> dict[str, Any]
             problems,
         )
     return document
+
+
+def checked_document(
+    session: Session,
+    data: Any,
+    filename: str = "<request>",
+    *,
+    deployment_id: int | None = None,
+) -> dict[str, Any]:
+    """The document after validation and the checks against the registry (the form, the API
+    and the files share them): every module must be a known module (else "did you mean"),
+    every installed version a known release of it unless marked as a local build
+    (``4.2.1+local``: a PEP 440 local version label), and the AGS must not belong to another
+    deployment. InvalidInput lists every problem of both kinds."""
+    document, problems = deployment_from_document(Document(filename, data))
+    if document is not None:
+        problems.extend(registry_problems(session, document, filename, deployment_id))
+    if problems or document is None:
+        raise InvalidInput(f"the deployment document has {len(problems)} problem(s)", problems)
+    return document
+
+
+def registry_problems(
+    session: Session,
+    document: dict[str, Any],
+    filename: str = "<request>",
+    deployment_id: int | None = None,
+) -> list[Problem]:
+    """What the registry knows is not real in a (validated) document: unknown modules,
+    versions that are no release, an AGS another deployment uses."""
+    problems = _module_problems(session, document.get("modules"), filename)
+    ags = document.get("ags")
+    if isinstance(ags, str) and ags:
+        other = session.execute(
+            select(Deployment.id, Deployment.name, Deployment.visibility).where(
+                Deployment.ags == ags,
+                Deployment.id != (deployment_id if deployment_id is not None else -1),
+            )
+        ).first()
+        if other is not None:
+            # A private deployment is not named: its existence is all the caller learns.
+            name = "" if other.visibility == "private" else other.name
+            problems.append(
+                Problem(
+                    filename, None, None, "ags",
+                    f"AGS {ags!r} is already used by another deployment",
+                    "ags-taken", (("value", ags), ("other", name)),
+                )
+            )  # fmt: skip
+    return problems
+
+
+def _module_problems(session: Session, modules: Any, filename: str) -> list[Problem]:
+    if not isinstance(modules, dict) or not modules:
+        return []
+    known = set(session.scalars(select(Module.slug)))
+    if not known:
+        # A registry without any module yet (a fresh install before its first import) has
+        # nothing to compare with; the verdicts then say that no module is listed.
+        return []
+    releases: dict[str, set[Version]] = {}
+    for slug, version in session.execute(
+        select(Module.slug, Release.version)
+        .join(Release, Release.module_id == Module.id)
+        .where(Module.slug.in_(list(modules)))
+    ):
+        if (parsed := _parsed(version)) is not None:
+            releases.setdefault(slug, set()).add(parsed)
+    problems = []
+    for slug, version in modules.items():
+        field = f"modules.{slug}"
+        if slug not in known:
+            nearest = difflib.get_close_matches(slug, sorted(known), n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(nearest)}?" if nearest else ""
+            problems.append(
+                Problem(
+                    filename, None, None, field, f"no module {slug!r}{hint}",
+                    "module-unknown", (("value", slug), ("suggestion", ", ".join(nearest))),
+                )
+            )  # fmt: skip
+            continue
+        parsed = _parsed(str(version))
+        # A module without any release (a concept) has no versions to compare with.
+        if parsed is None or parsed.local or parsed in releases.get(slug, {parsed}):
+            continue
+        newest = max(releases.get(slug, set()), default=None)
+        problems.append(
+            Problem(
+                filename, None, None, field,
+                f"{slug} has no release {version!r} (mark a local build as {version}+local)",
+                "release-unknown",
+                (("module", slug), ("value", str(version)), ("newest", str(newest or ""))),
+            )
+        )  # fmt: skip
+    return problems
+
+
+def _parsed(text: str) -> Version | None:
+    try:
+        return parse_version(text)
+    except InvalidVersion:
+        return None
 
 
 def is_visible(deployment: Deployment, principal: Principal | None) -> bool:
@@ -106,7 +212,7 @@ def create_deployment(
     A deployment token not yet bound to a deployment becomes the token of the one it creates,
     so the municipality that registered it can edit it afterwards.
     """
-    document = validated_document(data, filename)
+    document = checked_document(session, data, filename)
     deployment = Deployment(document=document)
     _assign_columns(deployment, document)
     session.add(deployment)
@@ -128,7 +234,7 @@ def update_deployment(
     deployment = session.get(Deployment, deployment_id)
     if deployment is None:
         raise NotFound(f"no deployment {deployment_id}", [{"field": "id", "value": deployment_id}])
-    document = validated_document(data, filename)
+    document = checked_document(session, data, filename, deployment_id=deployment_id)
     changed = changed_keys(deployment.document or {}, document)
     if not changed:
         return deployment

@@ -132,3 +132,17 @@ def test_check_starts_with_a_summary(demo_url):
     adoptable = sum(1 for m in body["modules"] if m["adoptable"])
     total = len(body["modules"])
     assert first == f"Musterhausen: {total} modules, {adoptable} adoptable, {total - adoptable} not"
+
+
+def test_check_refuses_modules_and_releases_that_are_not_real(demo_url, tmp_path: Path):
+    unreal = tmp_path / "unreal.yml"
+    unreal.write_text(
+        "schemaVersion: 1\nname: X\ncomponents: {app: 4.3.0}\n"
+        "modules: {Chatbot: '1.0', chatbott: 4.3.0, nachrichten: 4.3.0+x}\n",
+        encoding="utf-8",
+    )
+    result = run(demo_url, "check", str(unreal), code=1)
+    assert "modules.chatbot: chatbot has no release '1.0'" in result.output
+    assert "no module 'chatbott'; did you mean chatbot" in result.output
+    assert "nachrichten" not in result.output  # a local build of a real release is fine
+    assert "2 problem(s): no verdicts" in result.output

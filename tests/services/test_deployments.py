@@ -113,7 +113,7 @@ def test_delete_removes_and_records(session):
 
 def test_private_deployment_visible_only_to_admin_and_own_token(session):
     private = service.create_deployment(session, dict(MUSTERHAUSEN, visibility="private"))
-    public = service.create_deployment(session, dict(MUSTERHAUSEN, name="Offen"))
+    public = service.create_deployment(session, dict(MUSTERHAUSEN, name="Offen", ags="12069021"))
     admin = Principal(1, "admin")
     own = Principal(2, "deployment", deployment_id=private.id)
     other = Principal(3, "deployment", deployment_id=public.id)
@@ -135,7 +135,9 @@ def test_private_event_names_nothing(session):
 
 def test_list_pages_and_filters_by_state(session):
     for index in range(3):
-        service.create_deployment(session, dict(MUSTERHAUSEN, name=f"D{index}"))
+        service.create_deployment(
+            session, dict(MUSTERHAUSEN, name=f"D{index}", ags=f"1206903{index}")
+        )
     service.create_deployment(session, dict(MUSTERHAUSEN, name="Kiel", state="SH", ags="01002000"))
     page = service.list_deployments(session, state="BB", limit=2, offset=0)
     assert page.total == 3 and len(page.items) == 2
@@ -152,7 +154,7 @@ def test_unbound_deployment_token_is_bound_to_what_it_creates(session):
 def test_delete_revokes_the_deployments_tokens(session):
     created = service.create_deployment(session, MUSTERHAUSEN)
     token, _secret = create_token(session, "deployment", deployment=created.id)
-    other = service.create_deployment(session, dict(MUSTERHAUSEN, name="Other"))
+    other = service.create_deployment(session, dict(MUSTERHAUSEN, name="Other", ags="12069022"))
     kept, _ = create_token(session, "deployment", deployment=other.id)
     service.delete_deployment(session, created.id)
     session.expire_all()

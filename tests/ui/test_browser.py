@@ -194,10 +194,34 @@ def test_create_deployment_bad_then_good(page, server: Server) -> None:  # type:
     page.get_by_label("Name (Pflichtfeld)").fill("Browserhausen")
     page.get_by_label("Amtlicher Gemeindeschlüssel (AGS)").fill("")
     page.get_by_label("App-Version").fill("4.2.1")
-    page.get_by_label("Module", exact=True).fill("nachrichten = 4.2.1")
+    page.get_by_label("Module", exact=True).fill("nachrichten = 4.2.0")
     page.get_by_role("button", name="Installation speichern").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Browserhausen"
     assert page.get_by_text("Die Installation wurde gespeichert.").is_visible()
+
+
+def test_the_form_refuses_what_is_not_real(page, server: Server) -> None:  # type: ignore[no-untyped-def]
+    # The deployment token is bound to the deployment another test created; an admin may create.
+    page.goto("/login?next=/deployments/new")
+    page.get_by_label("Token").fill(server.admin_token)
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto("/deployments/new")
+    page.get_by_label("Name (Pflichtfeld)").fill("Prüfhausen")
+    page.get_by_label("Amtlicher Gemeindeschlüssel (AGS)").fill("12069020")
+    page.get_by_label("App-Version").fill("4.3.0")
+    page.get_by_label("Module", exact=True).fill("chatbott = 4.3.0\nnachrichten = 4.2.1")
+    page.get_by_label("Erlaubte Lizenzen").fill("GPL")
+    page.get_by_role("button", name="Installation speichern").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    for sentence in (
+        "Ein Modul „chatbott“ gibt es im Verzeichnis nicht. Meinten Sie: chatbot",
+        "nachrichten hat keine Version 4.2.1.",
+        "„GPL“ ist keine SPDX-Lizenzkennung. Meinten Sie:",
+        "Der AGS 12069020 gehört schon zur Installation „Bad Belzig (Demo)“.",
+    ):
+        expect(summary).to_contain_text(sentence)
+    check_accessibility(page, "deployment-form-unreal")
 
 
 def test_language_switch(page, server: Server) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from registry.models import ApiToken, Deployment
@@ -13,7 +14,7 @@ from tests.ui.conftest import csrf_from, deployment_id, login
 
 GOOD = {
     "name": "Musterhausen",
-    "ags": "12069020",
+    "ags": "12069017",
     "state": "BB",
     "visibility": "public",
     "channel": "stable",
@@ -21,7 +22,7 @@ GOOD = {
     "mainserver_commit": "04d9eb41",
     "mainserver_capabilities": "vouchers, newsItems",
     "components": "studio = 0.0.1 (routing)",
-    "modules": "nachrichten = 4.2.1",
+    "modules": "nachrichten = 4.2.0",
     "licenses": "GPL-3.0-or-later, EUPL-1.2",
 }
 
@@ -116,7 +117,7 @@ def test_good_form_creates_the_deployment_and_binds_the_token(client, demo, toke
         "mainserver": {"commit": "04d9eb41", "capabilities": ["vouchers", "newsItems"]},
         "studio": {"version": "0.0.1", "capabilities": ["routing"]},
     }
-    assert stored.document["modules"] == {"nachrichten": "4.2.1"}
+    assert stored.document["modules"] == {"nachrichten": "4.2.0"}
     # The token now belongs to this deployment: it may edit it.
     assert client.get(f"/deployments/{new_id}/edit").status_code == 200
 
@@ -175,3 +176,47 @@ def test_revoked_token_logs_the_visitor_out_instead_of_failing(client, demo, tok
     assert response.status_code == 200
     assert "Anmelden" in response.get_data(as_text=True)
     assert client.get(f"/deployments/{kiel}/edit").status_code == 302  # asked to log in again
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "sentence"),
+    [
+        (
+            "modules",
+            "chatbott = 4.3.0",
+            "Ein Modul „chatbott“ gibt es im Verzeichnis nicht. Meinten Sie: chatbot",
+        ),
+        (
+            "modules",
+            "chatbot = 1.0",
+            "chatbot hat keine Version 1.0. Eine eigene Anpassung schreiben Sie als 1.0+local.",
+        ),
+        ("licenses", "GPL", "„GPL“ ist keine SPDX-Lizenzkennung. Meinten Sie:"),
+        ("ags", "12069020", "Der AGS 12069020 gehört schon zur Installation „Bad Belzig (Demo)“."),
+    ],
+)
+def test_the_form_refuses_what_is_not_real_and_says_why(  # type: ignore[no-untyped-def]
+    client, demo, token_for, field: str, typed: str, sentence: str
+) -> None:
+    login(client, token_for("deployment"))
+    page = client.get("/deployments/new").get_data(as_text=True)
+    data = GOOD | {field: typed, "csrf_token": csrf_from(page)}
+    response = client.post("/deployments/new", data=data)
+    assert response.status_code == 400
+    html = html_lib.unescape(response.get_data(as_text=True))
+    assert sentence in html
+    assert (
+        demo.scalar(
+            select(func.count()).select_from(Deployment).where(Deployment.name == "Musterhausen")
+        )
+        == 0
+    )
+
+
+def test_the_form_takes_a_local_build_and_folds_the_slug(client, demo, token_for) -> None:  # type: ignore[no-untyped-def]
+    login(client, token_for("deployment"))
+    page = client.get("/deployments/new").get_data(as_text=True)
+    data = GOOD | {"modules": "Nachrichten = 4.2.0+musterhausen", "csrf_token": csrf_from(page)}
+    assert client.post("/deployments/new", data=data).status_code == 302
+    stored = demo.get(Deployment, deployment_id(demo, "Musterhausen"))
+    assert stored.document["modules"] == {"nachrichten": "4.2.0+musterhausen"}

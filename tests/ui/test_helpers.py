@@ -87,12 +87,18 @@ def test_service_problems_become_plain_sentences_in_field_order() -> None:
         [
             {"field": "modules.karten", "message": "'x' is no version (PEP 440 / SemVer)"},
             {"field": "name", "message": "'' should be non-empty"},
-            {"field": "licenses[0]", "message": "unknown SPDX license id(s): Foo-1"},
+            {
+                "field": "licenses[0]",
+                "message": "'Foo-1' is no SPDX license id",
+                "code": "license-unknown",
+                "value": "Foo-1",
+                "suggestion": "",
+            },
         ],
     )
     assert list(form.errors) == ["name", "modules", "licenses"]
     assert form.errors["modules"] == ["karten: “x” is no version number (e.g. 4.2.1)."]
-    assert form.errors["licenses"] == ["Unknown SPDX license id: Foo-1."]
+    assert form.errors["licenses"] == ["“Foo-1” is no SPDX license id."]
 
 
 def test_hypothetical_changes_only_the_query_and_keeps_the_original() -> None:

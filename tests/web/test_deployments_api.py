@@ -40,7 +40,7 @@ def stored(session):
     """A public and a private deployment, each with its own deployment token."""
     public = service.create_deployment(session, DOCUMENT)
     private = service.create_deployment(
-        session, dict(DOCUMENT, name="Geheim", visibility="private")
+        session, dict(DOCUMENT, name="Geheim", visibility="private", ags="12069023")
     )
     _t, public_secret = create_token(session, "deployment", deployment=public.id)
     _t, private_secret = create_token(session, "deployment", deployment=private.id)

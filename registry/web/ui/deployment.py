@@ -120,7 +120,7 @@ def deployment_new() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("ui/deployment_form.html", form=empty_form(), deployment=None)
     form = form_from_request(request.form)
-    document = _checked(form)
+    document = _checked(form, None)
     if document is None:
         return render_template("ui/deployment_form.html", form=form, deployment=None), 400
     deployment = service.create_deployment(get_session(), document, principal)
@@ -139,7 +139,7 @@ def deployment_edit(deployment_id: int) -> ResponseReturnValue:
         form = form_from_document(deployment.document or {})
         return render_template("ui/deployment_form.html", form=form, deployment=deployment)
     form = form_from_request(request.form)
-    document = _checked(form)
+    document = _checked(form, deployment_id)
     if document is None:
         return render_template("ui/deployment_form.html", form=form, deployment=deployment), 400
     service.update_deployment(session, deployment_id, document)
@@ -218,11 +218,11 @@ def best_steps(answers: list[dict[str, Any]], installed: dict[str, str]) -> list
     return sorted(found.values(), key=lambda e: (-len(e["new"]) - len(e["updated"]), e["to"]))
 
 
-def _checked(form: DeploymentForm) -> dict[str, Any] | None:
+def _checked(form: DeploymentForm, deployment_id: int | None) -> dict[str, Any] | None:
     """The document when the form and the service find no problem; else None (form has them)."""
     document = document_from_form(form)
     try:
-        service.validated_document(document)
+        document = service.checked_document(get_session(), document, deployment_id=deployment_id)
     except InvalidInput as error:
         apply_problems(form, error.details)
     return None if form.has_errors else document

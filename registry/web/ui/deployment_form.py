@@ -8,6 +8,7 @@ problems are shown beside the field they concern.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,8 +122,9 @@ def apply_problems(form: DeploymentForm, problems: list[Any]) -> None:
     """Put each problem of the deployments service beside the form field it concerns."""
     for problem in problems:
         data = problem if isinstance(problem, dict) else {"message": str(problem)}
+        data = data if isinstance(data, dict) else data.to_dict()
         path = str(data.get("field") or "")
-        text = _problem_text(path, str(data.get("message") or ""))
+        text = _coded_text(data) or _problem_text(path, str(data.get("message") or ""))
         if text not in form.errors.get(field_of(path), []):
             form.add_error(field_of(path), text)
     # The summary lists problems in the order of the fields on the page.
@@ -142,6 +144,62 @@ def field_of(path: str) -> str:
     return "form"
 
 
+def _coded_text(problem: dict[str, Any]) -> str | None:
+    """The sentence for a problem the service gives a code (checks against the registry)."""
+    sentence = _CODED_SENTENCES.get(str(problem.get("code") or ""))
+    return None if sentence is None else sentence(problem)
+
+
+def _did_you_mean(text: str, problem: dict[str, Any]) -> str:
+    if problem.get("suggestion"):
+        return text + " " + _("Did you mean: %(names)s?", names=problem["suggestion"])
+    return text
+
+
+def _module_unknown(problem: dict[str, Any]) -> str:
+    text = _("There is no module “%(value)s” in the registry.", value=problem.get("value"))
+    return _did_you_mean(text, problem)
+
+
+def _module_twice(problem: dict[str, Any]) -> str:
+    return _("The module “%(value)s” is listed twice.", value=problem.get("value"))
+
+
+def _release_unknown(problem: dict[str, Any]) -> str:
+    text = _(
+        "%(module)s has no release %(value)s. A build of your own is written as %(value)s+local.",
+        module=problem.get("module", ""),
+        value=problem.get("value", ""),
+    )
+    if problem.get("newest"):
+        text += " " + _("The newest release is %(version)s.", version=problem["newest"])
+    return text
+
+
+def _license_unknown(problem: dict[str, Any]) -> str:
+    text = _("“%(value)s” is no SPDX license id.", value=problem.get("value"))
+    return _did_you_mean(text, problem)
+
+
+def _ags_taken(problem: dict[str, Any]) -> str:
+    if problem.get("other"):
+        return _(
+            "The AGS %(value)s is already used by the deployment “%(name)s”.",
+            value=problem.get("value"),
+            name=problem["other"],
+        )
+    return _("The AGS %(value)s is already used by another deployment.", value=problem.get("value"))
+
+
+_CODED_SENTENCES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "module-unknown": _module_unknown,
+    "module-twice": _module_twice,
+    "release-unknown": _release_unknown,
+    "license-unknown": _license_unknown,
+    "ags-taken": _ags_taken,
+}
+
+
 def _problem_text(path: str, message: str) -> str:
     """A plain sentence for the problems people make in this form; the service's own text
     (with the exact place) for anything else."""
@@ -158,8 +216,6 @@ def _problem_text(path: str, message: str) -> str:
         )
     if "must be a slug" in message:
         return _("“%(value)s” is no module name (lower case letters, digits and -).", value=value)
-    if message.startswith("unknown SPDX"):
-        return _("Unknown SPDX license id: %(ids)s.", ids=message.partition(": ")[2])
     return f"{path}: {message}" if path else message
 
 
