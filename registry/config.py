@@ -39,6 +39,17 @@ class GithubSettings:
 
 
 @dataclass(frozen=True)
+class GitlabSettings:
+    host: str = "gitlab.opencode.de"
+    api_url: str = "https://gitlab.opencode.de/api/v4"
+    token: str = ""
+    webhook_secret: str = ""
+    timeout_seconds: float = 15.0
+    retries: int = 3
+    backoff_seconds: float = 1.0
+
+
+@dataclass(frozen=True)
 class CrawlSettings:
     interval_minutes: int = 60
     queue_poll_seconds: int = 30
@@ -77,6 +88,7 @@ class Settings:
     instance_path: str = str(DEFAULT_INSTANCE)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     github: GithubSettings = field(default_factory=GithubSettings)
+    gitlab: GitlabSettings = field(default_factory=GitlabSettings)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
@@ -89,10 +101,20 @@ class Settings:
         path = Path(self.instance_path).resolve() / "registry.sqlite3"
         return f"sqlite:///{path}"
 
+    @property
+    def forge_hosts(self) -> dict[str, str]:
+        """Host -> forge kind (``github``, ``gitlab``) of every forge publishers may register
+        repositories on: ``[crawl] forges`` (GitHub) plus the ``[gitlab] host``."""
+        hosts = {host.lower(): "github" for host in self.crawl.forges}
+        if self.gitlab.host:
+            hosts[self.gitlab.host.lower()] = "gitlab"
+        return hosts
+
 
 SECTIONS: dict[str, type[Any]] = {
     "database": DatabaseSettings,
     "github": GithubSettings,
+    "gitlab": GitlabSettings,
     "crawl": CrawlSettings,
     "server": ServerSettings,
     "policy": PolicySettings,
@@ -227,6 +249,20 @@ def _check(settings: Settings) -> list[str]:
     api = urlsplit(settings.github.api_url)
     if api.scheme not in {"http", "https"} or not api.netloc:
         problems.append(f"[github] api_url: not an http(s) URL: {settings.github.api_url!r}")
+    gitlab_api = urlsplit(settings.gitlab.api_url)
+    if gitlab_api.scheme not in {"http", "https"} or not gitlab_api.netloc:
+        problems.append(f"[gitlab] api_url: not an http(s) URL: {settings.gitlab.api_url!r}")
+    elif not gitlab_api.path.rstrip("/").endswith("/api/v4"):
+        problems.append(
+            f"[gitlab] api_url: must end in /api/v4 (GitLab REST v4): {settings.gitlab.api_url!r}"
+        )
+    if "/" in settings.gitlab.host or ":" in settings.gitlab.host:
+        problems.append(f"[gitlab] host: a host name only, got {settings.gitlab.host!r}")
+    github_hosts = {host.lower() for host in settings.crawl.forges} - {"github.com"}
+    problems.extend(
+        f"[crawl] forges: no crawler for {host!r} (github.com; GitLab hosts go to [gitlab] host)"
+        for host in sorted(github_hosts - {settings.gitlab.host.lower()})
+    )
     for name, number in (
         ("[server] port", settings.server.port),
         ("[server] workers", settings.server.workers),
@@ -239,4 +275,6 @@ def _check(settings: Settings) -> list[str]:
         problems.append(f"[server] port: must be at most 65535, got {settings.server.port}")
     if settings.github.retries < 0:
         problems.append("[github] retries: must not be negative")
+    if settings.gitlab.retries < 0:
+        problems.append("[gitlab] retries: must not be negative")
     return problems

@@ -31,13 +31,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.base import CrawlerSettings, RepositoryCrawler, RetryPolicy
 from crawlers.github import GitHubCrawler
+from crawlers.gitlab import GitLabCrawler
 from registry.config import Settings
 from registry.db import session_scope, utcnow
 from registry.models import CrawlRequest, Lock
 from registry.services.crawl import (
     CrawlOutcome,
+    Forges,
     crawl_repository,
     due_repositories,
+    forge_kind,
     rate_limited_until,
 )
 from registry.services.crawl_queue import pending_requests, repository_key
@@ -54,10 +57,10 @@ def holder_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:200]
 
 
-def build_crawler(settings: Settings) -> GitHubCrawler:
-    """The GitHub crawler configured from ``[github]`` settings."""
-    github = settings.github
-    return GitHubCrawler(
+def build_crawler(settings: Settings) -> Forges:
+    """A crawler per configured forge: GitHub from ``[github]``, GitLab from ``[gitlab]``."""
+    github, gitlab = settings.github, settings.gitlab
+    github_crawler = GitHubCrawler(
         CrawlerSettings(
             api_url=github.api_url,
             token=github.token or None,
@@ -66,6 +69,20 @@ def build_crawler(settings: Settings) -> GitHubCrawler:
             retry=RetryPolicy(attempts=github.retries + 1, backoff=github.backoff_seconds),
         )
     )
+    crawlers: dict[str, RepositoryCrawler] = {}
+    for host, kind in settings.forge_hosts.items():
+        if kind == "github":
+            crawlers[host] = github_crawler
+    if gitlab.host:
+        crawlers[gitlab.host.lower()] = GitLabCrawler(
+            CrawlerSettings(
+                api_url=gitlab.api_url,
+                token=gitlab.token or None,
+                timeout=max(1, math.ceil(gitlab.timeout_seconds)),
+                retry=RetryPolicy(attempts=gitlab.retries + 1, backoff=gitlab.backoff_seconds),
+            )
+        )
+    return Forges(crawlers=crawlers, kinds=settings.forge_hosts)
 
 
 def _advisory_key(name: str) -> int:
@@ -145,7 +162,7 @@ def lease_holder(engine: Engine, name: str) -> str | None:
 def run_crawl(
     engine: Engine,
     sessions: sessionmaker[Session],
-    crawler: RepositoryCrawler,
+    crawler: RepositoryCrawler | Forges,
     repository: str,
     *,
     now: datetime | None = None,
@@ -171,7 +188,7 @@ def run_crawl(
 def run_due_crawls(
     engine: Engine,
     sessions: sessionmaker[Session],
-    crawler: RepositoryCrawler,
+    crawler: RepositoryCrawler | Forges,
     *,
     interval: timedelta,
     now: datetime | None = None,
@@ -180,41 +197,43 @@ def run_due_crawls(
     """Crawl every repository not attempted within ``interval``; a rate limit ends the run
     and no run starts before its reset."""
     with session_scope(sessions) as session:
-        if _paused(session, now):
-            return []
+        paused = _paused_forges(session, crawler, now)
         due = due_repositories(session, now=now, interval=interval)
     outcomes = []
     for repository in due:
+        if forge_kind(crawler, repository) in paused:
+            continue
         outcome = run_crawl(engine, sessions, crawler, repository, now=now)
         outcomes.append(outcome)
         if progress is not None:
             progress(outcome)
         if outcome.status == "rate-limited":
-            # The limit is per token: every further request would be refused as well.
+            # The limit is per token and forge: every further request there would be refused.
             logger.warning("rate limited; resuming after %s", outcome.resume_after)
-            break
+            paused.add(forge_kind(crawler, repository))
     return outcomes
 
 
 def run_queued_crawls(
     engine: Engine,
     sessions: sessionmaker[Session],
-    crawler: RepositoryCrawler,
+    crawler: RepositoryCrawler | Forges,
     *,
     now: datetime | None = None,
 ) -> list[CrawlOutcome]:
     """Run waiting crawl requests, oldest first; deferred or locked ones stay queued."""
     with session_scope(sessions) as session:
-        if _paused(session, now):
-            return []
+        paused = _paused_forges(session, crawler, now)
         waiting = [(r.id, r.repository) for r in pending_requests(session)]
     outcomes = []
     for request_id, repository in waiting:
+        if forge_kind(crawler, repository) in paused:
+            continue
         outcome = run_crawl(engine, sessions, crawler, repository, now=now)
         outcomes.append(outcome)
         if outcome.status in {"deferred", "locked", "rate-limited"}:
             if outcome.status == "rate-limited":
-                break
+                paused.add(forge_kind(crawler, repository))
             continue
         with session_scope(sessions) as session:
             request = session.get(CrawlRequest, request_id)
@@ -224,11 +243,18 @@ def run_queued_crawls(
     return outcomes
 
 
-def _paused(session: Session, now: datetime | None) -> bool:
-    until = rate_limited_until(session, now=now)
-    if until is not None:
-        logger.info("rate limited: no crawls before %s", until.isoformat())
-    return until is not None
+def _paused_forges(
+    session: Session, crawler: RepositoryCrawler | Forges, now: datetime | None
+) -> set[str]:
+    """Forge kinds waiting for a rate-limit reset (no crawl there before it)."""
+    kinds = set(crawler.kinds.values()) if isinstance(crawler, Forges) else {"github"}
+    paused = set()
+    for kind in sorted(kinds):
+        until = rate_limited_until(session, now=now, forge=kind)
+        if until is not None:
+            logger.info("%s rate limited: no crawls there before %s", kind, until.isoformat())
+            paused.add(kind)
+    return paused
 
 
 class SchedulerRunner:
@@ -239,7 +265,7 @@ class SchedulerRunner:
         settings: Settings,
         engine: Engine,
         sessions: sessionmaker[Session],
-        crawler: RepositoryCrawler,
+        crawler: RepositoryCrawler | Forges,
     ) -> None:
         self.settings = settings
         self.engine = engine

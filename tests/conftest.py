@@ -19,7 +19,7 @@ from registry.config import load_settings
 from registry.db import make_engine
 from registry.migrate import upgrade
 
-pytest_plugins = ["tests.github_standin.fixtures"]
+pytest_plugins = ["tests.github_standin.fixtures", "tests.gitlab_standin.fixtures"]
 
 TEST_DB_ENV = "SVA_REGISTRY_TEST_DATABASE_URL"
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,10 +9,11 @@ database. Nothing here commits: the caller's transaction holds the whole crawl.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -53,7 +54,8 @@ from registry.services.transfer import assign, normalize_depends, normalize_requ
 
 logger = logging.getLogger(__name__)
 
-GITHUB = "https://github.com"
+GITHUB_HOST = "github.com"
+GITHUB = f"https://{GITHUB_HOST}"
 
 
 @dataclass(frozen=True)
@@ -145,13 +147,49 @@ def repository_url(repository: str) -> str:
 
 
 def full_name(repository: str) -> str:
-    """``owner/name`` (as written) of a repository URL or full name."""
-    return "/".join(repository.rstrip("/").removesuffix(".git").split("/")[-2:])
+    """The path of a repository URL (``owner/name``, ``group/subgroup/name`` on GitLab), as
+    written; for a full name ``owner/name``."""
+    text = repository.rstrip("/").removesuffix(".git")
+    if "://" in text:
+        return text.split("://", 1)[1].partition("/")[2]
+    return "/".join(text.split("/")[-2:])
+
+
+def forge_host(repository: str) -> str:
+    """The host of a repository URL (``github.com`` for a bare ``owner/name``), lower case."""
+    return (urlsplit(repository_url(repository)).hostname or "").lower()
+
+
+@dataclass(frozen=True)
+class Forges:
+    """The crawler of each forge host and each host's forge kind (``github``, ``gitlab``)."""
+
+    crawlers: Mapping[str, RepositoryCrawler]
+    kinds: Mapping[str, str]
+
+    def crawler_for(self, repository: str) -> RepositoryCrawler | None:
+        """The crawler for a repository URL's host (``None``: no forge configured there)."""
+        return self.crawlers.get(forge_host(repository))
+
+    def kind_of(self, repository: str) -> str:
+        return self.kinds.get(forge_host(repository), "github")
+
+    def close(self) -> None:
+        """Close every crawler's connection pool."""
+        for crawler in self.crawlers.values():
+            close = getattr(crawler, "close", None)
+            if close is not None:
+                close()
+
+
+def forge_kind(crawler: RepositoryCrawler | Forges, repository: str) -> str:
+    """The forge kind of a repository URL: the crawler set knows; a lone crawler is GitHub's."""
+    return crawler.kind_of(repository) if isinstance(crawler, Forges) else "github"
 
 
 def crawl_repository(
     session: Session,
-    crawler: RepositoryCrawler,
+    crawler: RepositoryCrawler | Forges,
     target: Module | Component | str,
     *,
     now: datetime | None = None,
@@ -172,8 +210,21 @@ def crawl_repository(
     targets = _targets(session, state.repository if state else url, aliases)
     if targets.empty:
         return CrawlOutcome(url, "nothing-to-crawl", "no module or component uses it")
-    state = state or _new_state(session, url)
+    chosen = crawler.crawler_for(url) if isinstance(crawler, Forges) else crawler
+    if chosen is None:
+        return CrawlOutcome(url, "failed", f"no forge is configured for {forge_host(url)}")
+    state = state or _new_state(session, url, forge_kind(crawler, url))
     state.last_attempt = now
+    return _crawl(session, chosen, state, targets, now)
+
+
+def _crawl(
+    session: Session,
+    crawler: RepositoryCrawler,
+    state: CrawlState,
+    targets: _Targets,
+    now: datetime,
+) -> CrawlOutcome:
     try:
         snapshot = crawler.crawl(
             full_name(state.repository),
@@ -214,9 +265,16 @@ def _states_by_key(session: Session) -> dict[str, CrawlState]:
     return found
 
 
-def _new_state(session: Session, url: str) -> CrawlState:
+def _new_state(session: Session, url: str, forge: str) -> CrawlState:
     state = CrawlState(
-        repository=url, etags={}, aliases=[], seen_blobs={}, skipped_tags=[], stats={}, known={}
+        repository=url,
+        forge=forge,
+        etags={},
+        aliases=[],
+        seen_blobs={},
+        skipped_tags=[],
+        stats={},
+        known={},
     )
     session.add(state)
     session.flush()
@@ -463,14 +521,19 @@ def _rename(
     session: Session, state: CrawlState, targets: _Targets, snapshot: RepositorySnapshot
 ) -> None:
     old = state.repository
-    new = repository_url(snapshot.full_name)
+    # The same forge: GitHub's 301 or GitLab's new path of the same project id.
+    new = f"https://{forge_host(old)}/{snapshot.full_name}"
     aliases = [a for a in state.aliases or [] if repository_key(str(a)) != repository_key(new)]
     state.aliases = [*aliases, old]
     state.repository = new
     for module in targets.standalone:
         module.repository = new
     for component in targets.components:
-        component.repository = snapshot.full_name
+        # Components name GitHub repositories as owner/name, others by URL.
+        bare = "://" not in (component.repository or "")
+        component.repository = (
+            snapshot.full_name if bare and forge_host(old) == GITHUB_HOST else new
+        )
     for module in _modules(targets):
         record_event(
             session, "repository-renamed", module=module.slug, data={"from": old, "to": new}
@@ -794,16 +857,19 @@ def due_repositories(
     return list(dict.fromkeys(due))
 
 
-def rate_limited_until(session: Session, *, now: datetime | None = None) -> datetime | None:
-    """The latest pending rate-limit reset of any repository, if one lies ahead.
+def rate_limited_until(
+    session: Session, *, now: datetime | None = None, forge: str | None = None
+) -> datetime | None:
+    """The latest pending rate-limit reset of any repository (of ``forge``), if one lies ahead.
 
-    GitHub's limits count per token, not per repository: while one crawl waits for a reset,
-    every other crawl with the same token would be refused as well.
+    Limits count per token (GitHub) or per client (GitLab), not per repository: while one crawl
+    waits for a reset, every other crawl on the same forge would be refused as well.
     """
     now = now or utcnow()
-    return session.scalar(
-        select(func.max(CrawlState.resume_after)).where(CrawlState.resume_after > now)
-    )
+    query = select(func.max(CrawlState.resume_after)).where(CrawlState.resume_after > now)
+    if forge is not None:
+        query = query.where(CrawlState.forge == forge)
+    return session.scalar(query)
 
 
 def repository_of_module(session: Session, slug: str) -> str:
@@ -824,10 +890,13 @@ def repository_of_module(session: Session, slug: str) -> str:
 
 __all__ = [
     "CrawlOutcome",
+    "Forges",
     "apply_head_metadata",
     "apply_snapshot",
     "crawl_repository",
     "due_repositories",
+    "forge_host",
+    "forge_kind",
     "get_crawl_state",
     "known_state",
     "metadata_values",

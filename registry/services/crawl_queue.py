@@ -43,9 +43,18 @@ def pending_requests(session: Session) -> list[CrawlRequest]:
 
 
 def repository_key(repository: str) -> str:
-    """``owner/name`` in lower case, for a URL (``https://host/owner/name[.git]``) or full name."""
-    path = repository.strip().rstrip("/").removesuffix(".git")
-    return "/".join(path.split("/")[-2:]).lower()
+    """A repository's identity in lower case, for matching URLs, full names and aliases.
+
+    GitHub (``https://github.com/owner/name[.git]`` or ``owner/name``): ``owner/name``. Other
+    hosts (GitLab, nested groups): ``host/group/.../name``, so equal paths on two forges differ.
+    """
+    text = repository.strip().rstrip("/").removesuffix(".git")
+    if "://" in text:
+        host, _, path = text.split("://", 1)[1].partition("/")
+        if host.lower() != "github.com":
+            return f"{host}/{path}".lower()
+        text = path
+    return "/".join(text.split("/")[-2:]).lower()
 
 
 def known_repositories(session: Session, full_names: list[str]) -> list[str]:

@@ -7,6 +7,7 @@ crawls the queued request later, and the metadata ``id`` arrives with that first
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +27,10 @@ KINDS = ("standalone", "in-app")
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 _TAG_PREFIX = re.compile(r"^[A-Za-z0-9._/-]{0,100}$")
+# GitLab's rules for group and project paths: letters, digits, _ . -, not starting with "-"
+# (so the UI's "/-/" separator is refused); up to 20 levels of nested groups.
+_GITLAB_SEGMENT = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,254}$")
+_GITLAB_MAX_DEPTH = 21
 
 
 @dataclass(frozen=True)
@@ -36,13 +41,16 @@ class Registration:
     crawl: CrawlRequest
 
 
-def canonical_repository(url: Any, forges: tuple[str, ...]) -> str:
+def canonical_repository(url: Any, forges: tuple[str, ...] | Mapping[str, str]) -> str:
     """``https://<forge>/<owner>/<name>`` for a repository URL on a configured forge.
 
-    Strict on purpose (the registry must never be talked into requesting arbitrary URLs): https
-    only, no user, port, query or fragment, exactly two path segments (a trailing ``.git`` or
-    ``/`` is dropped). Raises InvalidInput on field ``repository`` otherwise.
+    ``forges``: GitHub hosts, or host -> forge kind (``github``/``gitlab``). Strict on purpose
+    (the registry must never be talked into requesting arbitrary URLs): https only, no user,
+    port, query or fragment; on GitHub exactly two path segments, on GitLab a group path
+    (nested groups allowed) and a project name (a trailing ``.git`` or ``/`` is dropped).
+    Raises InvalidInput on field ``repository`` otherwise.
     """
+    kinds = dict(forges) if isinstance(forges, Mapping) else dict.fromkeys(forges, "github")
     if not isinstance(url, str) or not url.strip():
         raise _bad("a repository URL is required", url)
     try:
@@ -58,17 +66,28 @@ def canonical_repository(url: Any, forges: tuple[str, ...]) -> str:
         raise _bad("the repository URL has an invalid port", url) from None
     if parts.username or parts.password or port or parts.query or parts.fragment:
         raise _bad("the repository URL must not carry a user, port, query or fragment", url)
-    if host not in {forge.lower() for forge in forges}:
-        allowed = ", ".join(forges)
+    kind = {forge.lower(): forge_kind for forge, forge_kind in kinds.items()}.get(host)
+    if kind is None:
+        allowed = ", ".join(kinds)
         raise _bad(f"repository host {host!r} is not a configured forge ({allowed})", url)
     path = parts.path.rstrip("/")
     path = path.removesuffix(".git")
     segments = path.split("/")[1:]
+    if kind == "gitlab":
+        return _gitlab_repository(host, segments, url)
     if len(segments) != 2 or not _OWNER.match(segments[0]) or not _NAME.match(segments[1]):
         raise _bad("the repository URL must be https://HOST/OWNER/NAME", url)
     if segments[1] in {".", ".."}:
         raise _bad("the repository URL must be https://HOST/OWNER/NAME", url)
     return f"https://{host}/{segments[0]}/{segments[1]}"
+
+
+def _gitlab_repository(host: str, segments: list[str], url: Any) -> str:
+    if not 2 <= len(segments) <= _GITLAB_MAX_DEPTH or not all(
+        _GITLAB_SEGMENT.match(s) and s not in {".", ".."} for s in segments
+    ):
+        raise _bad("the repository URL must be https://HOST/GROUP[/SUBGROUP...]/NAME", url)
+    return f"https://{host}/{'/'.join(segments)}"
 
 
 def repository_name(repository: str) -> str:
@@ -80,7 +99,7 @@ def register_module(
     session: Session,
     data: Any,
     *,
-    forges: tuple[str, ...],
+    forges: tuple[str, ...] | Mapping[str, str],
 ) -> Registration:
     """Create a module from ``{"repository", "slug"?, "kind"?, "host"?, "tagPrefix"?}``.
 

@@ -84,7 +84,7 @@ def register_module() -> Response:
     principal = require_principal()
     require(principal.may_register_modules(), "only publisher or admin tokens register modules")
     session = get_session()
-    registration = modules.register_module(session, json_body(), forges=get_settings().crawl.forges)
+    registration = modules.register_module(session, json_body(), forges=get_settings().forge_hosts)
     session.commit()
     body = _module_summary(registration.module)
     body["crawl"] = crawl_dict(registration.crawl)

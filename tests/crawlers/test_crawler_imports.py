@@ -38,3 +38,13 @@ def test_only_crawlers_github_imports_pygithub() -> None:
         if any(name.split(".")[0] == "github" for name in _imports(path))
     }
     assert importers == {"crawlers/github.py"}
+
+
+def test_only_crawlers_gitlab_imports_python_gitlab() -> None:
+    importers = {
+        str(path.relative_to(ROOT))
+        for folder in ("crawlers", "registry", "benchmarks", "tests")
+        for path in (ROOT / folder).rglob("*.py")
+        if any(name.split(".")[0] == "gitlab" for name in _imports(path))
+    }
+    assert importers == {"crawlers/gitlab.py"}

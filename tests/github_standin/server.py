@@ -104,12 +104,16 @@ class GitHubStandIn:
     # lifecycle -------------------------------------------------------------------------------
     def start(self, port: int = 0) -> GitHubStandIn:
         """Start serving on a loopback port (0: a free one); returns ``self``."""
-        handler = type("Handler", (_Handler,), {"standin": self})
+        handler = type("Handler", (self._handler_base(),), {"standin": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
+
+    def _handler_base(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler class (the GitLab stand-in brings its own)."""
+        return _Handler
 
     def stop(self) -> None:
         """Stop serving and release the port (slow answers are cut short)."""

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawlers.base import CrawlerSettings, RetryPolicy
 from crawlers.github import GitHubCrawler
+from crawlers.gitlab import GitLabCrawler
 from registry.cli import cli
 from registry.config import load_settings
 from registry.db import make_engine, make_session_factory, session_scope
@@ -296,15 +297,40 @@ def test_crawler_settings_come_from_github_settings() -> None:
             "SVA_REGISTRY_GITHUB_BACKOFF_SECONDS": "0.5",
         },
     )
-    crawler = build_crawler(settings)
+    forges = build_crawler(settings)
     try:
+        crawler = forges.crawlers["github.com"]
         assert crawler.settings.api_url == "http://127.0.0.1:9/api/v3"
         assert crawler.settings.token == "t0ken"
         assert crawler.settings.timeout == 3  # PyGithub takes whole seconds: rounded up
         assert crawler.settings.retry.attempts == 5  # the first try plus 4 retries
         assert crawler.settings.retry.backoff == 0.5
     finally:
-        crawler.close()
+        forges.close()
+
+
+def test_crawler_settings_come_from_gitlab_settings() -> None:
+    settings = load_settings(
+        None,
+        {
+            "SVA_REGISTRY_GITLAB_HOST": "gitlab.example.org",
+            "SVA_REGISTRY_GITLAB_API_URL": "http://127.0.0.1:9/api/v4",
+            "SVA_REGISTRY_GITLAB_TOKEN": "gl-t0ken",
+            "SVA_REGISTRY_GITLAB_RETRIES": "2",
+        },
+    )
+    forges = build_crawler(settings)
+    try:
+        crawler = forges.crawler_for("https://gitlab.example.org/group/sub/name")
+        assert isinstance(crawler, GitLabCrawler)
+        assert crawler.settings.api_url == "http://127.0.0.1:9/api/v4"
+        assert crawler.settings.token == "gl-t0ken"
+        assert crawler.settings.retry.attempts == 3
+        assert forges.kind_of("https://gitlab.example.org/group/name") == "gitlab"
+        assert forges.kind_of("https://github.com/o/n") == "github"
+        assert forges.crawler_for("https://gitlab.opencode.de/a/b") is None  # not configured
+    finally:
+        forges.close()
 
 
 class ExplodingCrawler:
