@@ -504,7 +504,12 @@ class _Crawl:
         if not branch:
             return None  # an empty project has no default branch yet
         entries = _paged(self.client, f"{project}/repository/tree", {"ref": branch}, _tree_entry)
-        return HeadFacts(branch=branch, tree_sha=None, metadata=self.metadata(project, entries))
+        return HeadFacts(
+            branch=branch,
+            tree_sha=None,
+            metadata=self.metadata(project, entries),
+            security_policy=any(e["path"].lower() == "security.md" for e in entries),
+        )
 
     def tag_facts(
         self, project: str, tags: tuple[TagRef, ...]
