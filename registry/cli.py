@@ -190,6 +190,19 @@ def advisories_import(context: Context, paths: tuple[str, ...]) -> None:
     click.echo(f"{len(report.results)} advisory file(s) imported")
 
 
+@advisories.command("export")
+@click.argument("folder", type=click.Path(file_okay=False))
+@pass_context
+def advisories_export(context: Context, folder: str) -> None:
+    """Write every advisory as <id>.json (valid OSV, covered releases included) into FOLDER."""
+    from registry.services.advisories import export_records
+
+    context.upgrade()
+    with context.session() as session:
+        written = export_records(session, folder)
+    click.echo(f"{len(written)} advisory file(s) written to {folder}")
+
+
 @cli.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 def validate_command(files: tuple[str, ...]) -> None:

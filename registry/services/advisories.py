@@ -27,7 +27,14 @@ from registry.compat.advisories import AdvisoryHit, KnownRelease, coverage, cove
 from registry.compat.versions import version_key
 from registry.db import utcnow
 from registry.errors import Conflict, Forbidden, InvalidInput, NotFound
-from registry.metadata.osv import SCHEMA_VERSION, OsvRecord, load_osv_file, parse_osv, to_advisory
+from registry.metadata.osv import (
+    SCHEMA_VERSION,
+    OsvRecord,
+    dumps,
+    load_osv_file,
+    parse_osv,
+    to_advisory,
+)
 from registry.metadata.problems import MetadataError, Problem
 from registry.models import Advisory, AdvisoryModule, Module, Release
 from registry.services.events import bump, record_event
@@ -64,19 +71,50 @@ def publish_advisory(
     A record with a later ``modified`` than the stored one replaces it; the same record again
     changes nothing; an older (or an equally dated but different) one is refused (Conflict).
     """
-    parsed = parse_osv(data, filename)
+    parsed = parse_osv(without_derived(data), filename)
     _check_modules(session, parsed, filename)
     _check_allowed(parsed.advisory, principal)
     return store_record(session, parsed, source)
+
+
+#: Fields of ``database_specific`` the registry computes on every read (never stored).
+DERIVED = ("affectedReleases", "affectedReleasesByModule")
+
+
+def without_derived(data: Any) -> Any:
+    """The record without the registry's computed fields, so a record read from the registry
+    and sent back (or exported and imported again) is the same record."""
+    if not isinstance(data, dict) or not isinstance(data.get("database_specific"), dict):
+        return data
+    specific = {k: v for k, v in data["database_specific"].items() if k not in DERIVED}
+    record = {k: v for k, v in data.items() if k != "database_specific"}
+    if specific:
+        record["database_specific"] = specific
+    return record
+
+
+def export_records(session: Session, folder: str | Path) -> list[Path]:
+    """Write every advisory as ``<id>.json`` (the OSV document of ``osv_document``) into
+    ``folder``: a directory osv tooling reads as a database."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for row in session.scalars(select(Advisory).order_by(Advisory.id)):
+        path = target / f"{row.id}.json"
+        path.write_text(dumps(osv_document(session, row)), encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def store_record(session: Session, parsed: OsvRecord, source: str) -> StoreResult:
     """Store a validated record whose modules exist (the rule of ``publish_advisory``)."""
     advisory = parsed.advisory
     modified = _time(advisory.modified)
+    # Stored as served: with the schema version it was written in (1.6.0 when not stated).
+    record = {"schema_version": SCHEMA_VERSION, **parsed.record}
     row = session.get(Advisory, advisory.id)
     if row is not None:
-        if row.modified == modified and row.record == parsed.record:
+        if row.modified == modified and row.record == record:
             return StoreResult(row, "unchanged")
         if modified <= row.modified:
             raise Conflict(
@@ -96,7 +134,7 @@ def store_record(session: Session, parsed: OsvRecord, source: str) -> StoreResul
     row.published = _time(advisory.published) if advisory.published else None
     row.withdrawn = _time(advisory.withdrawn) if advisory.withdrawn else None
     row.severity = advisory.severity
-    row.record = parsed.record
+    row.record = record
     row.source = source if status == "created" else row.source
     row.modules = [AdvisoryModule(module_slug=slug) for slug in advisory.modules]
     session.flush()
@@ -176,6 +214,7 @@ def import_paths(session: Session, paths: Sequence[str | Path]) -> ImportReport:
     for path in files:
         try:
             record = load_osv_file(path)
+            record = OsvRecord(without_derived(record.record), record.advisory)
             _check_modules(session, record, str(path))
         except MetadataError as error:
             problems.extend(error.problems)

@@ -55,12 +55,14 @@ def advisory_counts(session: Session, running: list[tuple[int, str, str]]) -> di
     covered = coverage_by_advisory(session)
     open_ids = {row.id for row in list_advisories(session) if row.withdrawn is None}
     by_module: dict[str, dict[str, Any]] = {}
-    for (slug, advisory), _versions in sorted(covered.items()):
+    versions_covered: dict[str, set[str]] = defaultdict(set)
+    for (slug, advisory), versions in sorted(covered.items()):
         entry = by_module.setdefault(slug, {"advisories": [], "deploymentsAffected": 0})
         entry["advisories"].append(advisory)
+        versions_covered[slug] |= versions
     affected: dict[str, set[int]] = defaultdict(set)
     for deployment_id, slug, version in running:
-        if any(version in versions for (s, _a), versions in covered.items() if s == slug):
+        if version in versions_covered.get(slug, ()):
             affected[slug].add(deployment_id)
     for slug, ids in affected.items():
         by_module[slug]["deploymentsAffected"] = len(ids)

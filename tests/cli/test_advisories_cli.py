@@ -49,3 +49,19 @@ def test_a_bad_file_stores_nothing_and_names_every_problem(cli_database_url, tmp
     assert "bad.json:4: modified:" in result.output
     assert "nothing was stored" in result.output
     assert stored(cli_database_url) == []
+
+
+def test_export_writes_valid_osv_that_imports_unchanged(cli_database_url, tmp_path):
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parents[2] / "schemas" / "osv.schema.json").read_text())
+    assert invoke(cli_database_url, "load-demo").exit_code == 0  # releases of abfallkalender
+    assert invoke(cli_database_url, "advisories", "import", str(ADVISORIES)).exit_code == 0
+    out = tmp_path / "osv"
+    result = invoke(cli_database_url, "advisories", "export", str(out))
+    assert result.exit_code == 0, result.output
+    exported = json.loads((out / "SVA-2026-0001.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(exported)
+    assert "4.1.3" in exported["database_specific"]["affectedReleases"]
+    again = invoke(cli_database_url, "advisories", "import", str(out))
+    assert "SVA-2026-0001 unchanged" in again.output, again.output
