@@ -21,6 +21,11 @@ What is real and what is invented:
   operations each module uses, SVA-FACTS §4.2 and §5.1).
 - invented: every deployment (app version, mainserver commit, installed modules, policy); they
   are named "<Kommune> (Demo)".
+- the app versions' own requirements (the GraphQL root operations of each tag) and its
+  CHANGELOG entries are read by the crawler, run against the GitHub stand-in of the test suite
+  (which serves the real tags with reconstructed query documents and CHANGELOG, see
+  tests/fixtures/github/README.md), exactly as a real crawl would; the curated content rule
+  comes from ``registry/demo/sva-platform.yml``.
 """
 
 from __future__ import annotations
@@ -40,8 +45,15 @@ from packaging.version import Version
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from crawlers.appsource import SourceRules
+from crawlers.base import CrawlerSettings
+from crawlers.github import GitHubCrawler
 from registry.compat.versions import TagVersion, parse_tag
 from registry.metadata import capabilities_from_introspection
+from registry.services.platform import crawled_platform
+from tests.github_standin.app_sources import OTHER_ENDPOINTS
+from tests.github_standin.server import GitHubStandIn
+from tests.github_standin.sva import build_sva_repos
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +73,15 @@ APP_LICENSE = "GPL-3.0-or-later"  # publiccode.yml legal.license of the app
 STUDIO_LICENSE = "EUPL-1.2"
 INTROSPECTION_SOURCE = "introspection-2026-08"
 MAINSERVER_COMMITS = {"5b4ba192": "2026-05-04", "04d9eb41": "2026-08-10"}
+# What the crawler reads of the app's source: its query documents (without those sent to other
+# endpoints, SVA-FACTS §4.2) are mainserver root fields; its CHANGELOG.
+APP_SOURCES = {
+    "queries": "src/queries",
+    "exclude": list(OTHER_ENDPOINTS),
+    "changelog": "CHANGELOG.md",
+    "capabilitiesOf": "mainserver",
+}
+CURATED_PLATFORM = Path(__file__).resolve().parents[1] / "registry" / "demo" / "sva-platform.yml"
 
 # Root fields of the 2026 introspection that the public mainserver repository lacks
 # (SVA-FACTS §4.2); the rest is the capability set of a server built from the public repo.
@@ -490,6 +511,7 @@ def build_app_component(app_repo: dict[str, Any]) -> dict[str, Any]:
         "repository": APP_REPO,
         "tagPrefix": "",
         "versioning": "semver",
+        "sources": APP_SOURCES,
         "description": {
             "de": "Die Bürger-App (React Native). Fast alle Module sind Bildschirme in diesem "
             "Repository und erscheinen mit dessen Tags. Unterstützt: die drei neuesten "
@@ -999,6 +1021,24 @@ def _event(
             "createdAt": when, "data": data}  # fmt: skip
 
 
+def build_platform() -> dict[str, Any]:
+    """The app versions' own requirements and CHANGELOG entries as the crawler reads them from
+    the GitHub stand-in, plus the curated requirements of ``sva-platform.yml``."""
+    app = next(r for r in build_sva_repos() if r.full_name == APP_REPO)
+    with GitHubStandIn([app]) as standin:
+        crawler = GitHubCrawler(CrawlerSettings(api_url=standin.url))
+        try:
+            snapshot = crawler.crawl(APP_REPO, sources=SourceRules.from_dict(APP_SOURCES))
+        finally:
+            crawler.close()
+    requirements, changes = crawled_platform("app", "", APP_SOURCES, snapshot)
+    curated = yaml.safe_load(CURATED_PLATFORM.read_text(encoding="utf-8"))
+    for name, entry in curated["components"].items():
+        for item in entry.get("requirements") or []:
+            requirements.insert(0, {"of": name, **item, "source": "curated", "origin": ""})
+    return {"requirements": requirements, "changes": changes}
+
+
 def build_document(data_dir: Path) -> dict[str, Any]:
     """The whole demo export document from the data folder."""
     repos = repos_by_name(data_dir)
@@ -1045,6 +1085,7 @@ def build_document(data_dir: Path) -> dict[str, Any]:
         "modules": modules,
         "deployments": build_deployments(capabilities, by_slug),
         "events": build_events(modules, repos),
+        "platform": build_platform(),
     }
 
 

@@ -13,14 +13,14 @@ Nothing here commits: the caller's transaction holds the change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawlers.appsource import ChangelogVersion, SourceRules
+from crawlers.appsource import SourceRules
 from crawlers.base import RepositorySnapshot
 from registry.compat import InvalidRange, parse_range, parse_version
 from registry.compat.versions import SkippedTag, parse_tag, version_key
@@ -34,6 +34,7 @@ __all__ = [
     "add_requirement",
     "apply_source_facts",
     "change_dict",
+    "crawled_platform",
     "delete_requirement",
     "import_platform",
     "platform_data",
@@ -61,26 +62,65 @@ def source_rules(component: Component) -> SourceRules | None:
 # ---- from a crawl ----------------------------------------------------------------------------
 
 
+def crawled_platform(
+    component: str, tag_prefix: str, sources: Mapping[str, Any], snapshot: RepositorySnapshot
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What a crawl read of a host component's source, in the export shape: per version the
+    root operations as a capability requirement on ``sources["capabilitiesOf"]``, and the
+    CHANGELOG entries of the default branch (both with ``source: crawl``)."""
+    target = sources.get("capabilitiesOf")
+    queries = SourceRules.from_dict(sources).queries
+    requirements: dict[str, dict[str, Any]] = {}
+    for tag in sorted(snapshot.tags, key=lambda t: (t.name.count("."), t.name)):
+        parsed = parse_tag(tag.name, tag_prefix)
+        facts = snapshot.facts_for(tag)
+        if not target or isinstance(parsed, SkippedTag) or facts is None:
+            continue
+        if not facts.operations:
+            continue  # not read, or a tag without query documents: it needs nothing
+        needs = {"name": target, "range": None, "capabilities": sorted(facts.operations)}
+        # The canonical spelling first ("v3.2.6" before the re-tag "v.3.2.6"): it names it.
+        requirements.setdefault(
+            parsed.version,
+            {
+                "of": component, "versions": f"=={parsed.version}",
+                "component": needs,
+                "source": "crawl", "origin": f"{queries}@{tag.name}", "note": "",
+            },
+        )  # fmt: skip
+    changes = []
+    file = snapshot.head.changelog if snapshot.head is not None else None
+    if file is not None:
+        origin = f"{file.path}@{file.blob_sha[:12]}"
+        changes = [
+            {
+                "component": component, "version": _normalized(v.version), "position": position,
+                "text": e.text, "breaking": e.breaking, "date": v.date, "source": "crawl",
+                "origin": origin,
+            }
+            for v in file.changelog or ()
+            for position, e in enumerate(v.entries)
+        ]  # fmt: skip
+    ordered = [requirements[v] for v in sorted(requirements, key=_sort_key)]
+    return ordered, changes
+
+
 def apply_source_facts(
     session: Session, component: Component, snapshot: RepositorySnapshot
 ) -> bool:
-    """Store what a crawl read of ``component``'s source: per version the root operations as a
-    capability requirement, and the CHANGELOG entries. Returns whether anything changed."""
-    rules = component.sources or {}
-    target = rules.get("capabilitiesOf")
-    changed = False
-    if target:
-        changed |= _apply_operations(session, component, snapshot, str(target))
+    """Store what a crawl read of ``component``'s source (``crawled_platform``), replacing
+    only rows of the crawl's own source. Returns whether anything changed."""
+    requirements, changes = crawled_platform(
+        component.name, component.tag_prefix or "", component.sources or {}, snapshot
+    )
+    changed = _apply_operations(session, component, requirements)
     if snapshot.head is not None and snapshot.head.changelog is not None:
-        file = snapshot.head.changelog
-        changed |= _apply_changelog(
-            session, component, file.changelog or (), f"{file.path}@{file.blob_sha[:12]}"
-        )
+        changed |= _apply_changelog(session, component, changes)
     return changed
 
 
 def _apply_operations(
-    session: Session, component: Component, snapshot: RepositorySnapshot, target: str
+    session: Session, component: Component, requirements: list[dict[str, Any]]
 ) -> bool:
     existing = {
         row.versions: row
@@ -92,38 +132,26 @@ def _apply_operations(
             )
         )
     }
-    queries = SourceRules.from_dict(component.sources or {}).queries
     changed = False
-    for tag in snapshot.tags:
-        parsed = parse_tag(tag.name, component.tag_prefix or "")
-        facts = snapshot.facts_for(tag)
-        if isinstance(parsed, SkippedTag) or facts is None or facts.operations is None:
-            continue
-        key = f"=={parsed.version}"
-        capabilities = sorted(facts.operations)
-        row = existing.get(key)
+    for item in requirements:
+        wanted = item["component"]
+        row = existing.get(item["versions"])
         if row is None:
             row = PlatformRequirement(
-                component_id=component.id, versions=key, needs="component", target=target,
-                source="crawl", capabilities=[], origin="", note="",
+                component_id=component.id, versions=item["versions"], needs="component",
+                target=wanted["name"], source="crawl", capabilities=[], origin="", note="",
             )  # fmt: skip
             session.add(row)
-            existing[key] = row
-        origin = f"{queries}@{tag.name}"
-        if row.capabilities != capabilities or row.target != target:
-            row.capabilities, row.target, row.origin = capabilities, target, origin
+        if row.capabilities != wanted["capabilities"] or row.target != wanted["name"]:
+            row.capabilities, row.target = wanted["capabilities"], wanted["name"]
+            row.origin = item["origin"]
             changed = True
     return changed
 
 
-def _apply_changelog(
-    session: Session, component: Component, versions: Iterable[ChangelogVersion], origin: str
-) -> bool:
-    wanted = [
-        (_normalized(v.version), position, e.text, e.breaking, v.date)
-        for v in versions
-        for position, e in enumerate(v.entries)
-    ]
+def _apply_changelog(session: Session, component: Component, changes: list[dict[str, Any]]) -> bool:
+    fields = ("version", "position", "text", "breaking", "date")
+    wanted = [tuple(c[f] for f in fields) for c in changes]
     rows = list(
         session.scalars(
             select(ComponentChange)
@@ -131,17 +159,13 @@ def _apply_changelog(
             .order_by(ComponentChange.id)
         )
     )
-    if [(r.version, r.position, r.text, r.breaking, r.date) for r in rows] == wanted:
+    if [tuple(getattr(r, f) for f in fields) for r in rows] == wanted:
         return False
     for row in rows:
         session.delete(row)
-    for version, position, text, breaking, date in wanted:
-        session.add(
-            ComponentChange(
-                component_id=component.id, version=version, position=position, text=text,
-                breaking=breaking, date=date, source="crawl", origin=origin,
-            )
-        )  # fmt: skip
+    for change in changes:
+        values = {k: v for k, v in change.items() if k not in ("component", "source")}
+        session.add(ComponentChange(component_id=component.id, source="crawl", **values))
     session.flush()
     return True
 
@@ -392,7 +416,8 @@ def upsert_platform(session: Session, data: Any) -> bool:
         component = names.get(item.get("of"))
         if component is None:
             continue  # the export's components were imported first; an unknown one is dropped
-        values = _requirement_values(item, "platform.requirements")
+        body = {k: v for k, v in item.items() if k not in ("of", "source", "origin", "id")}
+        values = _requirement_values(body, "platform.requirements")
         values["origin"] = str(item.get("origin") or "")
         added += _add_once(session, PlatformRequirement, component, values, item.get("source"))
     for item in (data or {}).get("changes") or []:
