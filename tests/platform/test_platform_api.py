@@ -171,3 +171,19 @@ def test_the_form_reads_and_writes_content_records(app):
     assert form.errors["content"] == [
         'Line 1: write "record = version, version", not "globalSettings 4.2.0".'
     ]
+
+
+def test_cli_imports_the_curated_platform_file(cli_database_url):
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from registry.cli import cli
+
+    curated = Path(__file__).resolve().parents[2] / "registry" / "demo" / "sva-platform.yml"
+    env = {"SVA_REGISTRY_DATABASE_URL": cli_database_url}
+    assert CliRunner().invoke(cli, ["load-demo"], env=env).exit_code == 0
+    first = CliRunner().invoke(cli, ["platform", "import", str(curated)], env=env)
+    assert first.exit_code == 0, first.output
+    # The demo carries the curated rule already: importing it again adds nothing.
+    assert "0 requirements, 0 changes added" in first.output

@@ -131,3 +131,22 @@ def test_a_crawl_never_touches_curated_requirements(
     session.flush()
     crawl_repository(session, crawler, app, now=NOW)
     assert curated.capabilities == ["shouts"] and curated.source == "curated"
+
+
+def test_the_demo_carries_what_the_crawler_reads(demo: Session, crawler: GitHubCrawler) -> None:
+    """The demo's app requirements and CHANGELOG entries were built by this crawl: crawling the
+    stand-in again changes none of them."""
+
+    def rows() -> list[tuple[object, ...]]:
+        requirements = demo.scalars(select(PlatformRequirement).order_by(PlatformRequirement.id))
+        changes = demo.scalars(select(ComponentChange).order_by(ComponentChange.id))
+        return [(r.versions, r.target, tuple(r.capabilities), r.source) for r in requirements] + [
+            (c.version, c.position, c.text, c.breaking) for c in changes
+        ]
+
+    before = rows()
+    assert len(before) > 140
+    app = demo.scalars(select(Component).where(Component.name == "app")).one()
+    crawl_repository(demo, crawler, app, now=NOW)
+    assert rows() == before
+    assert set(NINE) <= operations(demo, "4.3.0")
