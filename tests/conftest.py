@@ -69,6 +69,7 @@ def settings(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
             "SVA_REGISTRY_INSTANCE_PATH": str(tmp_path / "instance"),
             "SVA_REGISTRY_SERVER_SECRET_KEY": "test-secret",
             "SVA_REGISTRY_GITHUB_WEBHOOK_SECRET": "webhook-secret",
+            "SVA_REGISTRY_GITLAB_WEBHOOK_SECRET": "gitlab-secret",
         },
     )
 

@@ -16,6 +16,7 @@ from registry.models.catalog import (
 from registry.models.crawl import CrawlRequest, CrawlState, Lock, TagSnapshot
 from registry.models.deployments import Deployment
 from registry.models.events import DataVersion, Event
+from registry.models.hooks import WebhookDelivery
 from registry.models.mirrors import ModuleMirror
 from registry.models.platform import ComponentChange, PlatformRequirement
 from registry.models.types import JSONValue
@@ -40,4 +41,5 @@ __all__ = [
     "PlatformRequirement",
     "Release",
     "TagSnapshot",
+    "WebhookDelivery",
 ]

@@ -1,4 +1,5 @@
-"""GitHub webhook: a signed delivery queues a crawl of the repository it is about."""
+"""Forge webhooks: a signed (GitHub) or token-bearing (GitLab) delivery queues a crawl of the
+repository it is about."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask import Blueprint, Response, request
 
 from registry.errors import InvalidInput, Unauthorized
 from registry.services.crawl_queue import enqueue_crawl, known_repositories
+from registry.services.gitlab_hooks import handle_gitlab_delivery
 from registry.web.common import get_session, get_settings, json_response
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,43 @@ def github() -> Response:
         {"event": event, "queued": [{"id": q.id, "repository": q.repository} for q in queued]},
         status=202,
     )
+
+
+@hooks.post("/api/v1/hooks/gitlab")
+def gitlab() -> Response:
+    settings = get_settings().gitlab
+    check_gitlab_token(settings.webhook_secret, request.headers)
+    payload = parse_payload(request.get_data(), "application/json")
+    session = get_session()
+    result = handle_gitlab_delivery(
+        session,
+        host=settings.host,
+        event=request.headers.get("X-Gitlab-Event", ""),
+        delivery_id=request.headers.get("X-Gitlab-Event-UUID", ""),
+        payload=payload,
+    )
+    session.commit()
+    queued = [{"id": q.id, "repository": q.repository} for q in result.queued]
+    log.info("gitlab %s webhook queued %d crawl(s)", result.event, len(queued))
+    body: dict[str, Any] = {"event": result.event, "queued": queued}
+    if result.ignored:
+        body["ignored"] = True
+    if result.duplicate:
+        body["duplicate"] = True
+    return json_response(body, status=202)
+
+
+def check_gitlab_token(secret: str, headers: Any) -> None:
+    """Raise Unauthorized unless ``X-Gitlab-Token`` is the configured secret token."""
+    if not secret:
+        raise Unauthorized("webhooks are disabled: no [gitlab] webhook_secret is configured")
+    given = headers.get("X-Gitlab-Token", "")
+    # Constant-time, like the GitHub signature: no byte-by-byte guessing by timing.
+    if not hmac.compare_digest(given.encode(), secret.encode()):
+        raise Unauthorized(
+            "invalid webhook token",
+            [{"field": "X-Gitlab-Token", "message": "missing or does not match the secret"}],
+        )
 
 
 def check_signature(secret: str, body: bytes, headers: Any) -> None:

@@ -491,6 +491,10 @@ HOOK_RESULT = obj(
         ),
         "ignored": {"type": "boolean"},
         "ok": {"type": "boolean"},
+        "duplicate": {
+            "type": "boolean",
+            "description": "the delivery id was handled before; nothing queued",
+        },
         "hookId": {},
     },
 )
@@ -919,6 +923,31 @@ def paths() -> dict[str, Any]:
                     **ok(ref("HookResult"), "Accepted; `queued` lists the crawl requests.", "202"),
                     "400": ERRORS["400"],
                     "401": error("Missing or wrong signature, or no secret configured."),
+                    "413": ERRORS["413"],
+                },
+            }
+        },
+        "/api/v1/hooks/gitlab": {
+            "post": {
+                "summary": "GitLab webhook: queues a crawl of the project an event is about",
+                "tags": ["hooks"],
+                "description": "X-Gitlab-Token must be the configured secret token. Handles Tag "
+                "Push, Push and Release hooks and System hooks about projects (push, tag push, "
+                "rename, transfer); a redelivered X-Gitlab-Event-UUID queues nothing again; "
+                "unknown projects are accepted and nothing is done.",
+                "parameters": [
+                    param("X-Gitlab-Event", "header", {"type": "string"}, "event", required=True),
+                    param("X-Gitlab-Token", "header", {"type": "string"}, "secret", required=True),
+                    param("X-Gitlab-Event-UUID", "header", {"type": "string"}, "delivery id"),
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": {"type": "object"}}},
+                },
+                "responses": {
+                    **ok(ref("HookResult"), "Accepted; `queued` lists the crawl requests.", "202"),
+                    "400": ERRORS["400"],
+                    "401": error("Missing or wrong token, or no secret configured."),
                     "413": ERRORS["413"],
                 },
             }

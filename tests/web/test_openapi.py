@@ -9,7 +9,7 @@ from registry.web.openapi import openapi_document
 DOCUMENTED_PREFIXES = ("/api/", "/badges/", "/healthz")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 # POSTs without a token: the webhook is signed instead, the what-if stores nothing.
-PUBLIC_POSTS = {"/api/v1/hooks/github", "/api/v1/compatibility"}
+PUBLIC_POSTS = {"/api/v1/hooks/github", "/api/v1/hooks/gitlab", "/api/v1/compatibility"}
 
 
 def app_routes(app):
