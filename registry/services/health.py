@@ -85,21 +85,23 @@ def _maintenance(facts: HealthFacts) -> dict[str, Any]:
     return _aspect(level, reasons)
 
 
+def _check(value: bool | None, codes: tuple[str, str, str]) -> tuple[int, dict[str, Any]]:
+    """One yes/no/unknown fact: (+1 or 0, its reason); ``codes`` = (yes, no, unknown)."""
+    yes, no, unknown = codes
+    if value:
+        return 1, {"code": yes}
+    return 0, {"code": unknown if value is None else no}
+
+
 def _security(facts: HealthFacts) -> dict[str, Any]:
-    reasons: list[dict[str, Any]] = []
-    level = 0
-    if facts.security_policy:
-        level += 1
-        reasons.append({"code": "security-policy"})
-    else:
-        code = "security-policy-unknown" if facts.security_policy is None else "no-security-policy"
-        reasons.append({"code": code})
-    if facts.license_consistent:
-        level += 1
-        reasons.append({"code": "license-consistent"})
-    else:
-        code = "license-unknown" if facts.license_consistent is None else "license-inconsistent"
-        reasons.append({"code": code})
+    checks = [
+        _check(facts.security_policy, ("security-policy", "no-security-policy",
+                                       "security-policy-unknown")),
+        _check(facts.license_consistent, ("license-consistent", "license-inconsistent",
+                                          "license-unknown")),
+    ]  # fmt: skip
+    level = sum(points for points, _ in checks)
+    reasons = [reason for _, reason in checks]
     if facts.advisories == 0:
         level += 1
         reasons.append({"code": "no-advisories"})

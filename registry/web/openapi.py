@@ -601,6 +601,23 @@ def write(
     return operation
 
 
+def badge_route(summary: str) -> dict[str, Any]:
+    """A GET of a module's SVG badge: 200, 304, or a grey 'not found' badge with 404."""
+    svg = {"type": "string"}
+    return {
+        "get": {
+            "summary": summary,
+            "tags": ["badges"],
+            "parameters": [SLUG],
+            "responses": {
+                **ok(svg, "The badge.", media="image/svg+xml"),
+                **NOT_MODIFIED,
+                **ok(svg, "A grey 'not found' badge.", "404", media="image/svg+xml"),
+            },
+        }
+    }
+
+
 def paths() -> dict[str, Any]:
     """Every route of DESIGN §5."""
     deployment_body = ref("DeploymentDocument")
@@ -952,23 +969,9 @@ def paths() -> dict[str, Any]:
                 },
             }
         },
-        "/badges/{slug}.svg": {
-            "get": {
-                "summary": "Shields-style badge: newest version and the app range it needs",
-                "tags": ["badges"],
-                "parameters": [SLUG],
-                "responses": {
-                    **ok({"type": "string"}, "The badge.", media="image/svg+xml"),
-                    **NOT_MODIFIED,
-                    **ok(
-                        {"type": "string"},
-                        "A grey 'not found' badge.",
-                        "404",
-                        media="image/svg+xml",
-                    ),
-                },
-            }
-        },
+        "/badges/{slug}.svg": badge_route(
+            "Shields-style badge: newest version and the app range it needs"
+        ),
         "/healthz": {
             "get": {
                 "summary": "Liveness and database check",

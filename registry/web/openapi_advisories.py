@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 from registry.web.openapi import (
-    NOT_MODIFIED,
     SCHEMAS,
     SLUG,
     Schema,
     array,
+    badge_route,
     nullable,
     obj,
     ok,
@@ -83,23 +83,9 @@ def schemas() -> dict[str, Any]:
 def paths() -> dict[str, Any]:
     items = obj(["items"], {"items": array(ref("AdvisorySummary"))})
     return {
-        "/badges/{slug}/health.svg": {
-            "get": {
-                "summary": "Shields-style badge: the module's health level (0-3) and its aspects",
-                "tags": ["badges"],
-                "parameters": [SLUG],
-                "responses": {
-                    **ok({"type": "string"}, "The badge.", media="image/svg+xml"),
-                    **NOT_MODIFIED,
-                    **ok(
-                        {"type": "string"},
-                        "A grey 'not found' badge.",
-                        "404",
-                        media="image/svg+xml",
-                    ),
-                },
-            }
-        },
+        "/badges/{slug}/health.svg": badge_route(
+            "Shields-style badge: the module's health level (0-3) and its aspects"
+        ),
         "/api/v1/advisories": {
             "get": read(
                 "Security advisories (OSV records), newest modified first",
