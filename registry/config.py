@@ -84,6 +84,14 @@ class PolicySettings:
 
 
 @dataclass(frozen=True)
+class CommunitySettings:
+    # The community's central contact, listed on every module page under "Fragen Sie:".
+    contact_name: str = "Smart Village App Community"
+    contact_email: str = ""
+    contact_url: str = "https://svacommunity.org"
+
+
+@dataclass(frozen=True)
 class Settings:
     instance_path: str = str(DEFAULT_INSTANCE)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -92,6 +100,7 @@ class Settings:
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     policy: PolicySettings = field(default_factory=PolicySettings)
+    community: CommunitySettings = field(default_factory=CommunitySettings)
 
     @property
     def database_url(self) -> str:
@@ -118,6 +127,7 @@ SECTIONS: dict[str, type[Any]] = {
     "crawl": CrawlSettings,
     "server": ServerSettings,
     "policy": PolicySettings,
+    "community": CommunitySettings,
 }
 TOP_LEVEL_KEYS = ("instance_path",)
 
@@ -273,6 +283,12 @@ def _check(settings: Settings) -> list[str]:
             problems.append(f"{name}: must be at least 1, got {number}")
     if settings.server.port > 65535:
         problems.append(f"[server] port: must be at most 65535, got {settings.server.port}")
+    email = settings.community.contact_email
+    if email and ("@" not in email or any(c.isspace() for c in email)):
+        problems.append(f"[community] contact_email: not an e-mail address: {email!r}")
+    url = settings.community.contact_url
+    if url and urlsplit(url).scheme not in {"http", "https"}:
+        problems.append(f"[community] contact_url: not an http(s) URL: {url!r}")
     if settings.github.retries < 0:
         problems.append("[github] retries: must not be negative")
     if settings.gitlab.retries < 0:

@@ -81,6 +81,7 @@ def module_dict(module: Module, with_releases: bool = False) -> dict[str, Any]:
             "gone": module.gone,
         },
         "extra": dict(module.extra or {}),
+        "profile": dict(module.profile or {}),
         "source": module.source,
         "provenance": dict(module.provenance or {}),
     }

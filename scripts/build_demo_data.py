@@ -50,6 +50,8 @@ from crawlers.base import CrawlerSettings
 from crawlers.github import GitHubCrawler
 from registry.compat.versions import TagVersion, parse_tag
 from registry.metadata import capabilities_from_introspection
+from registry.metadata.profile import SOURCE_KEYS as PROFILE_KEYS
+from registry.metadata.profile import profile_from_admin_doku
 from registry.services.platform import crawled_platform
 from tests.github_standin.app_sources import OTHER_ENDPOINTS
 from tests.github_standin.server import GitHubStandIn
@@ -133,13 +135,13 @@ STUDIO_PLUGIN_NAMES = {
     "surveys": ("Umfragen", "Surveys"),
     "waste-management": ("Abfallwirtschaft", "Waste management"),
 }
-# admin-doku fields that have no column in the registry and are kept under ``extra``.
+# admin-doku fields that have no column in the registry and are kept under ``extra``; the
+# description sections (usage scenario, actors, cost, ...) become the module's ``profile``.
 ADMIN_DOKU_EXTRA_FIELDS = (
-    "usage_scenario", "cost", "interfaces", "dependencies", "external_services",
-    "customization_options", "involved_actors", "technical_documentation", "roadmap",
-    "deployed_in_municipalities", "last_update", "opencode_repository", "optional",
-    "development_status", "short_description",
+    "dependencies", "technical_documentation", "deployed_in_municipalities", "last_update",
+    "opencode_repository", "optional", "development_status", "short_description",
 )  # fmt: skip
+assert not PROFILE_KEYS & set(ADMIN_DOKU_EXTRA_FIELDS)
 
 
 class DataError(Exception):
@@ -662,18 +664,22 @@ def requirement(range_text: str | None, capabilities: Iterable[str] = ()) -> dic
     return {"range": range_text, "capabilities": sorted(capabilities)}
 
 
-def admin_doku_texts(data_dir: Path, relative: str | None) -> tuple[str | None, dict[str, Any]]:
-    """Source label and the extra fields of an admin-doku module file (placeholders dropped)."""
+def admin_doku_texts(
+    data_dir: Path, relative: str | None
+) -> tuple[str | None, dict[str, Any], dict[str, Any]]:
+    """Source label, extra fields and profile of an admin-doku module file (placeholders
+    dropped)."""
     if relative is None:
-        return None, {}
+        return None, {}, {}
     doc = load_yaml(data_dir, f"admin-doku/{relative}")
+    profile = json.loads(json.dumps(profile_from_admin_doku(doc)[0], default=str))
     extra = {
         key: doc[key]
         for key in ADMIN_DOKU_EXTRA_FIELDS
         if key in doc and doc[key] not in (None, "", []) and "[TODO" not in str(doc[key])
     }
     # Keep dates as text so the JSON does not depend on how YAML typed them.
-    return f"admin-doku:{relative}", json.loads(json.dumps(extra, default=str))
+    return f"admin-doku:{relative}", json.loads(json.dumps(extra, default=str)), profile
 
 
 def in_app_releases(
@@ -737,6 +743,7 @@ def module_base(
         "flags": {"hidden": False, "deprecated": False, "successor": None, "archived": False,
                   "gone": False},
         "extra": {},
+        "profile": {},
         "source": "registry",
         "releases": [],
     }  # fmt: skip
@@ -752,7 +759,7 @@ def build_in_app_module(
     first = releases[0]["version"] if releases else None
     since_de = f"erstmals in App v{first}" if first else "in noch keinem App-Tag (unveröffentlicht)"
     since_en = f"first in app v{first}" if first else "in no app tag yet (unreleased)"
-    source, extra = admin_doku_texts(data_dir, module.admin_doku)
+    source, extra, profile = admin_doku_texts(data_dir, module.admin_doku)
     description = (
         f"{module.summary[0]}. Im App-Repository unter {module.path}, {since_de}. "
         f"Backend: {module.backend[0]}.",
@@ -774,6 +781,7 @@ def build_in_app_module(
         developmentStatus=module.status,
         platforms=["android", "ios"],
         extra=extra,
+        profile=profile,
         source=source or "registry",
         releases=releases,
     )

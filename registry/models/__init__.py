@@ -17,6 +17,7 @@ from registry.models.crawl import CrawlRequest, CrawlState, Lock, TagSnapshot
 from registry.models.deployments import Deployment
 from registry.models.events import DataVersion, Event
 from registry.models.hooks import WebhookDelivery
+from registry.models.knowledge import Contact, Guide, GuideRevision, OnboardingMark, Report
 from registry.models.mirrors import ModuleMirror
 from registry.models.platform import ComponentChange, PlatformRequirement
 from registry.models.types import JSONValue
@@ -29,17 +30,22 @@ __all__ = [
     "ComponentCapability",
     "ComponentChange",
     "ComponentVersion",
+    "Contact",
     "CrawlRequest",
     "CrawlState",
     "DataVersion",
     "Deployment",
     "Event",
+    "Guide",
+    "GuideRevision",
     "JSONValue",
     "Lock",
     "Module",
     "ModuleMirror",
+    "OnboardingMark",
     "PlatformRequirement",
     "Release",
+    "Report",
     "TagSnapshot",
     "WebhookDelivery",
 ]

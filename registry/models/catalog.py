@@ -99,6 +99,9 @@ class Module(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     gone: Mapped[bool] = mapped_column(Boolean, default=False)
     extra: Mapped[JSONValue] = mapped_column(JSON, default=dict)
+    # The community's description sections (usage scenario, actors, ...): the shape of
+    # registry.metadata.profile.PROFILE_FIELDS, shown as sections of the module page.
+    profile: Mapped[JSONValue] = mapped_column(JSON, default=dict)
     source: Mapped[str] = mapped_column(String(300), default="")
     # {field path: {"source", "at", "ref"?, "weak"?}}: who set each field (docs/sources.md).
     provenance: Mapped[JSONValue] = mapped_column(JSON, default=dict)

@@ -12,7 +12,7 @@ from registry.db import utcnow
 from registry.models import DataVersion, Event
 
 #: Scopes of data versions: a write bumps its scope, caches compare counters.
-SCOPES = ("catalog", "deployments", "events")
+SCOPES = ("catalog", "deployments", "events", "knowledge")
 
 
 def record_event(

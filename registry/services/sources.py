@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from registry.db import utcnow
+from registry.metadata.profile import normalized_profile
 from registry.metadata.provenance import KEPT, SET, SOURCES, Claim, Decision, Held, decide
 from registry.models import Module
 
@@ -53,6 +54,8 @@ MODULE_FIELDS = (
 )
 FIELDS_BY_PATH = {f.path: f for f in MODULE_FIELDS}
 EXTRA = "extra."
+# The description sections (registry/metadata/profile.py), each a field of its own.
+PROFILE = "profile."
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ def claims_of(data: dict[str, Any]) -> dict[str, Any]:
             values[item.path] = value
     for key, value in sorted((data.get("extra") or {}).items()):
         values[EXTRA + key] = value
+    for key, value in normalized_profile(data.get("profile")).items():
+        values[PROFILE + key] = value
     return values
 
 
@@ -99,6 +104,8 @@ def held_value(module: Module, path: str) -> Any:
     """The value a module holds for a field path."""
     if path.startswith(EXTRA):
         return (module.extra or {}).get(path[len(EXTRA) :])
+    if path.startswith(PROFILE):
+        return (module.profile or {}).get(path[len(PROFILE) :])
     return getattr(module, FIELDS_BY_PATH[path].column)
 
 
@@ -130,6 +137,7 @@ def merge_fields(
     now = utcnow()
     provenance = dict(module.provenance or {})
     extra = dict(module.extra or {})
+    profile = dict(module.profile or {})
     decisions = []
     for path, value in values.items():
         item = FIELDS_BY_PATH.get(path)
@@ -140,7 +148,9 @@ def merge_fields(
         decision = decide(held, claim, structural=bool(item and item.structural))
         decisions.append(FieldDecision(path, decision, claim.value))
         if decision.action == SET:
-            if item is None:
+            if path.startswith(PROFILE):
+                profile[path[len(PROFILE) :]] = claim.value
+            elif item is None:
                 extra[path[len(EXTRA) :]] = claim.value
             else:
                 setattr(module, item.column, claim.value)
@@ -148,6 +158,8 @@ def merge_fields(
             provenance[path] = _record(field_origin, at)
     if extra != (module.extra or {}):
         module.extra = extra
+    if profile != (module.profile or {}):
+        module.profile = profile
     if provenance != (module.provenance or {}):
         module.provenance = provenance
     return decisions

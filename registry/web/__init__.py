@@ -14,10 +14,11 @@ def register_web(app: Flask) -> None:
     from registry.web.deployments import deployments
     from registry.web.feed import feed
     from registry.web.hooks import hooks
+    from registry.web.knowledge import knowledge
     from registry.web.platform import platform
     from registry.web.ui import ui
 
-    for blueprint in (api, advisories, deployments, feed, hooks, badges, platform, ui):
+    for blueprint in (api, advisories, deployments, feed, hooks, knowledge, badges, platform, ui):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     app.teardown_appcontext(_close_session)

@@ -988,6 +988,9 @@ def _document() -> dict[str, Any]:
     # above (they import this module).
     from registry.web import openapi_advisories, openapi_platform  # noqa: PLC0415
 
+    # The knowledge routes live in their own file, which builds on the helpers above.
+    from registry.web import openapi_knowledge as knowledge  # noqa: PLC0415  (imports this file)
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -1000,7 +1003,12 @@ def _document() -> dict[str, Any]:
             "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
         },
         "servers": [{"url": "/"}],
-        "paths": {**paths(), **openapi_advisories.paths(), **openapi_platform.paths()},
+        "paths": {
+            **paths(),
+            **openapi_advisories.paths(),
+            **openapi_platform.paths(),
+            **knowledge.knowledge_paths(),
+        },
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -1031,6 +1039,7 @@ def _document() -> dict[str, Any]:
                 "Dashboard": DASHBOARD,
                 "HookResult": HOOK_RESULT,
                 **openapi_advisories.schemas(),
+                **knowledge.SCHEMAS,
             },
         },
     }

@@ -57,7 +57,7 @@ def test_every_real_file_imports_into_one_in_app_module(path: Path) -> None:
             (52, "external_services[0]"),
             (53, "external_services[1]"),
         ]
-        assert module["extra"]["external_services"][0].startswith("Firebase")
+        assert module["profile"]["externalServices"][0]["name"].startswith("Firebase")
     else:
         assert report.warnings == []
 
@@ -158,7 +158,7 @@ def test_global_defaults_apply_to_source_files() -> None:
     assert module["mirrors"] == ["https://gitlab.opencode.de/bad-belzig/smart-village-app-app"]
     assert module["developmentStatus"] == "stable"  # global Production
     assert "Bad Belzig" in module["extra"]["deployed_in_municipalities"]
-    assert module["extra"]["cost"]
+    assert module["profile"]["cost"]
     assert any(m.startswith("global.yml defaults applied") for m in report.mapped)
 
 
@@ -205,12 +205,14 @@ def test_fields_map_to_texts_topic_and_extra() -> None:
     assert module["summary"] == {"de": "Kurz", "en": None}
     assert module["description"] == {"de": "Lang", "en": None}
     assert module["topic"] == "maengelmelder"
-    assert module["extra"] == {
-        "cost": "frei",
+    assert module["extra"] == {"dependencies": ["Karten-Modul"]}
+    # The description sections are structured, not kept as a blob.
+    assert module["profile"] == {
+        "usageScenario": "Szenario",
         "interfaces": ["REST"],
-        "usage_scenario": "Szenario",
-        "dependencies": ["Karten-Modul"],
+        "cost": "frei",
     }
+    assert "usage_scenario -> profile.usageScenario" in report.mapped
     assert any("dependencies: free text" in u for u in report.unmapped)
     assert report.problems == []
 

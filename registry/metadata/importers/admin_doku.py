@@ -14,6 +14,7 @@ from typing import Any
 
 from registry.metadata.loader import Document, parse_text, read_file_text
 from registry.metadata.problems import Problem, sort_problems
+from registry.metadata.profile import profile_from_admin_doku
 from registry.metadata.schema import ADMIN_DOKU_SCHEMA, load_schema, schema_problems
 from registry.metadata.slugs import is_valid_slug, normalize_slug
 
@@ -32,7 +33,8 @@ STATUS_MAP = {
 DRAFT_PREFIXES = ("STUB-", "DRAFT-")
 # Generated files start with "# AUTO-GENERATED FROM ..." or "# AUTO-GENERATED FILE - ...".
 GENERATED_MARKER = "AUTO-GENERATED"
-# Fields of the module schema that have a column; everything else goes to ``extra``.
+# Fields of the module schema that have a column; the description sections go to ``profile``
+# (registry/metadata/profile.py); everything else goes to ``extra``.
 _TEXT_FIELDS = {
     "name": "name.de",
     "short_description": "summary.de",
@@ -41,17 +43,10 @@ _TEXT_FIELDS = {
 _EXTRA_FIELDS = (
     "optional",
     "screenshots",
-    "usage_scenario",
-    "cost",
-    "interfaces",
     "dependencies",
-    "external_services",
-    "customization_options",
-    "involved_actors",
     "technical_documentation",
     "deployed_in_municipalities",
     "last_update",
-    "roadmap",
 )
 # Defaults of global.yml that say nothing true about a stub: the list of every municipality
 # running the app would claim all of them run a module that is only an idea.
@@ -192,6 +187,7 @@ def import_admin_doku_document(
         topic=_topic(document, data, mapped, unmapped),
         developmentStatus=_status(data, state, mapped),
         extra=_extra(data, state, mapped),
+        profile=_profile(data, mapped),
     )
     # Every admin-doku module lives in the app: its openCode repository is a mirror of the
     # app repository, never the crawl source of the module.
@@ -279,6 +275,12 @@ def _extra(data: dict[str, Any], state: str | None, mapped: list[str]) -> dict[s
     if state:
         extra["admin_doku_state"] = state
     return extra
+
+
+def _profile(data: dict[str, Any], mapped: list[str]) -> dict[str, Any]:
+    profile, names = profile_from_admin_doku(data)
+    mapped.extend(names)
+    return profile
 
 
 def _unmapped_notes(data: dict[str, Any], generated: bool) -> list[str]:

@@ -69,6 +69,7 @@ def new_module(slug: str, source: str, **fields: Any) -> dict[str, Any]:
             "gone": False,
         },
         "extra": {},
+        "profile": {},
         "source": source,
         "releases": [],
     }

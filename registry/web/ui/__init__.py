@@ -14,7 +14,7 @@ from registry.web.auth import SESSION_KEY, current_principal
 from registry.web.common import get_session
 from registry.web.csrf import csrf_token, validate_csrf
 from registry.web.i18n import init_i18n
-from registry.web.ui import activity, auth, catalogue, components, deployment, module
+from registry.web.ui import activity, auth, catalogue, components, deployment, knowledge, module
 from registry.web.ui.health import health_reason
 from registry.web.ui.links import url_with
 from registry.web.ui.reasons import describe_event, explain_reason, explain_step
@@ -31,6 +31,11 @@ ROUTES = (
     ("/", catalogue.index, ("GET",)),
     ("/healthz", healthz, ("GET",)),
     ("/modules/<slug>", module.module_page, ("GET",)),
+    ("/modules/<slug>/reports/new", knowledge.new_report, ("GET", "POST")),
+    ("/guides/<int:guide_id>", knowledge.guide_page, ("GET",)),
+    ("/guides/<int:item_id>/moderate", knowledge.moderate_guide, ("POST",)),
+    ("/reports/<int:report_id>", knowledge.report_page, ("GET",)),
+    ("/reports/<int:item_id>/moderate", knowledge.moderate_report, ("POST",)),
     ("/components", components.components_page, ("GET",)),
     ("/activity", activity.activity_page, ("GET",)),
     ("/deployments", deployment.deployment_list, ("GET",)),
@@ -88,3 +93,4 @@ def _setup(state: object) -> None:
         describe_event=describe_event,
         health_reason=health_reason,
     )
+    app.jinja_env.filters.update(markdown=knowledge.markdown, excerpt=knowledge.excerpt)

@@ -13,7 +13,7 @@ from registry.services import advisories, catalog
 from registry.services.health import module_health
 from registry.web.auth import current_principal
 from registry.web.common import get_session
-from registry.web.ui import queries, verdicts
+from registry.web.ui import knowledge, queries, verdicts
 from registry.web.ui.matrix import build_matrix
 
 SHOWN_RELEASES = 12
@@ -26,6 +26,7 @@ def module_page(slug: str) -> str:
     releases = sorted_releases(module.releases)
     show_all = request.args.get("releases") == "all"
     shown = releases if show_all else releases[:SHOWN_RELEASES]
+    for_deployment = _for_deployment(session, slug)
     return render_template(
         "ui/module.html",
         module=module,
@@ -46,7 +47,8 @@ def module_page(slug: str) -> str:
         badge_url=f"{request.url_root.rstrip('/')}/badges/{slug}.svg",
         modules={slug: module},
         names=queries.display_names(session),
-        **_for_deployment(session, slug),
+        knowledge=knowledge.module_knowledge(session, module, for_deployment["chosen"]),
+        **for_deployment,
     )
 
 
