@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from registry.compat.versions import version_key
 from registry.db import utcnow
-from registry.models import CrawlState, Deployment, Module
+from registry.models import CrawlState, Deployment, Module, Report
 from registry.services.advisories import coverage_by_advisory, list_advisories
 from registry.services.crawl import repository_url
 
@@ -26,7 +26,8 @@ from registry.services.crawl import repository_url
 RECENT = timedelta(days=183)
 #: An advisory fixed within this time of its publication counts as fixed fast.
 FAST_FIX = timedelta(days=30)
-#: Reuse: this many deployments or named adopters running it give level 3 (2: at least 2).
+#: Reuse: this many deployments or named adopters running it give level 3 (2: at least 2;
+#: 2 or more with an experience report of one of them: 3 as well).
 WIDE_REUSE = 5
 
 
@@ -46,6 +47,7 @@ class HealthFacts:
     deployments: int  # public registered deployments running it
     named_adopters: int  # municipalities reported by name (admin-doku) without a deployment
     now: datetime
+    reports: int = 0  # deployments that wrote an experience report about it (not hidden)
 
 
 def levels(facts: HealthFacts) -> dict[str, Any]:
@@ -124,8 +126,9 @@ def _reuse(facts: HealthFacts) -> dict[str, Any]:
     reasons = [
         {"code": "deployments", "count": facts.deployments},
         {"code": "named-adopters", "count": facts.named_adopters},
+        {"code": "experience-reports", "count": facts.reports},
     ]
-    if users >= WIDE_REUSE:
+    if users >= WIDE_REUSE or (users >= 2 and facts.reports):
         return _aspect(3, reasons)
     if users >= 2:
         return _aspect(2, reasons)
@@ -187,6 +190,7 @@ def module_facts(
         deployments=shared.deployments.get(module.slug, 0),
         named_adopters=len((module.extra or {}).get("deployed_in_municipalities") or ()),
         now=now,
+        reports=_reporting_deployments(session, module),
     )
 
 
@@ -213,6 +217,14 @@ def _license_consistent(module: Module, newest: Any) -> bool | None:
         return None
     declared = newest.license_declared or module.license
     return None if not declared else declared == newest.license_detected
+
+
+def _reporting_deployments(session: Session, module: Module) -> int:
+    """Deployments that wrote a (not hidden) experience report about ``module``."""
+    rows = select(func.count(distinct(Report.deployment_id))).where(
+        Report.module_id == module.id, Report.hidden.is_(False)
+    )
+    return int(session.scalar(rows) or 0)
 
 
 def _deployment_counts(session: Session) -> Counter[str]:

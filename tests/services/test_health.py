@@ -47,6 +47,9 @@ BASE = {
         ({"deployments": 1}, (1, 3, 3, 1)),
         ({"deployments": 0}, (0, 3, 3, 0)),
         ({"deployments": 1, "named_adopters": 40}, (3, 3, 3, 3)),
+        # an experience report makes two users wide reuse; one user alone stays at 1
+        ({"deployments": 2, "reports": 1}, (3, 3, 3, 3)),
+        ({"deployments": 1, "reports": 1}, (1, 3, 3, 1)),
     ],
 )
 def test_levels(changes, expected):

@@ -34,4 +34,5 @@ def _templates() -> dict[str, str]:
         "advisories-fixed": _("%(fixed)s of %(of)s advisories fixed, not all within 30 days."),
         "deployments": _("%(count)s registered deployments run it."),
         "named-adopters": _("%(count)s municipalities are reported as users."),
+        "experience-reports": _("%(count)s deployments wrote an experience report."),
     }
