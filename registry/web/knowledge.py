@@ -8,7 +8,8 @@ from flask import Blueprint, Response, request
 
 from registry.markdown import render_markdown
 from registry.models import Deployment, Guide
-from registry.services import catalog, contacts, guides, reports
+from registry.services import catalog, contacts, guides, onboarding, reports
+from registry.services import compatibility as compat
 from registry.services import deployments as deployment_service
 from registry.services.knowledge import moderate
 from registry.services.tokens import Principal
@@ -16,6 +17,7 @@ from registry.web.api import json_body
 from registry.web.auth import current_principal, require, require_principal
 from registry.web.caching import cached_json
 from registry.web.common import get_session, get_settings, json_response
+from registry.web.deployments import _compat_cache
 
 knowledge = Blueprint("knowledge", __name__, url_prefix="/api/v1")
 # Guides and reports change in "knowledge"; module lookups and deployments in the others.
@@ -231,3 +233,37 @@ def withdraw_contact(deployment_id: int, slug: str) -> Response:
     contacts.withdraw_contact(session, deployment, catalog.get_module(session, slug))
     session.commit()
     return Response(status=204)
+
+
+# ---- onboarding ---------------------------------------------------------------------------
+
+
+def checklist_for(deployment: Deployment, slug: str) -> onboarding.Checklist:
+    """The onboarding checklist of ``deployment`` for module ``slug`` (NotFound if unknown)."""
+    session = get_session()
+    module = catalog.get_module(session, slug)
+    state = compat.state_from_document(deployment.document)
+    verdict = compat.module_answer(_compat_cache(), session, state, slug)
+    settings = get_settings()
+    licenses = (deployment.document or {}).get("licenses")
+    policy = frozenset(licenses if licenses is not None else settings.policy.allowed_licenses)
+    return onboarding.build_checklist(
+        session, deployment, module, verdict, community=settings.community, policy=policy
+    )
+
+
+@knowledge.get("/deployments/<int:deployment_id>/onboarding/<slug>")
+def onboarding_checklist(deployment_id: int, slug: str) -> Response:
+    principal = current_principal()
+    found = deployment_service.get_deployment(get_session(), deployment_id, principal)
+    private = principal.token_id if found.visibility == "private" and principal else None
+    return cached_json(SCOPES, lambda: checklist_for(found, slug).to_dict(), principal_key=private)
+
+
+@knowledge.put("/deployments/<int:deployment_id>/onboarding/<slug>/steps/<path:step>")
+def mark_onboarding_step(deployment_id: int, slug: str, step: str) -> Response:
+    deployment, principal = _own_deployment(deployment_id)
+    checklist = checklist_for(deployment, slug)
+    marked = onboarding.mark_step(get_session(), checklist, step, json_body(), principal.token_id)
+    get_session().commit()
+    return json_response(marked.to_dict())

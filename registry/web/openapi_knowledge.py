@@ -172,6 +172,45 @@ CONTACTS = obj(
         },
     },
 )
+STEP = {
+    "type": "object",
+    "required": ["id", "kind", "done"],
+    "properties": {
+        "id": {"type": "string", "description": "stable across requests, e.g. update:app:4.3.0"},
+        "kind": {
+            "enum": [
+                "update",
+                "downgrade",
+                "add",
+                "capabilities",
+                "module",
+                "impossible",
+                "plugin",
+                "license",
+                "read",
+                "ask",
+                "adopt",
+            ]
+        },
+        "done": {"type": "boolean"},
+        "guide": {"type": "integer", "description": "read steps: the guide to read"},
+    },
+    "description": "plan steps carry the plan's fields (component, from, to, capabilities, "
+    "module); license: license, allowed, policy; ask: contacts, community; adopt: to",
+}
+CHECKLIST = obj(
+    ["deployment", "module", "version", "adoptable", "progress", "steps"],
+    {
+        "deployment": {"type": "integer"},
+        "module": {"type": "string"},
+        "version": nullable("string"),
+        "adoptable": {"type": "boolean"},
+        "progress": obj(
+            ["done", "total"], {"done": {"type": "integer"}, "total": {"type": "integer"}}
+        ),
+        "steps": {**array(ref("OnboardingStep")), "description": "in order: first change first"},
+    },
+)
 GUIDE_ID = param("guide_id", "path", {"type": "integer"}, "guide id")
 REPORT_ID = param("report_id", "path", {"type": "integer"}, "report id")
 SCHEMAS: dict[str, Schema] = {
@@ -181,6 +220,8 @@ SCHEMAS: dict[str, Schema] = {
     "ReportBody": REPORT_BODY,
     "Moderation": MODERATION,
     "Contact": OFFER,
+    "OnboardingStep": STEP,
+    "OnboardingChecklist": CHECKLIST,
 }
 
 
@@ -331,5 +372,28 @@ def knowledge_paths() -> dict[str, Any]:
                 errors=("401", "403", "404"),
                 tag=TAG,
             ),
+        },
+        "/api/v1/deployments/{deployment_id}/onboarding/{slug}": {
+            "get": read(
+                "The onboarding checklist of a deployment for a module, in the order to do it",
+                ref("OnboardingChecklist"),
+                params=[DEPLOYMENT_ID, SLUG],
+                errors=("401", "404"),
+                **reading,
+            )
+        },
+        "/api/v1/deployments/{deployment_id}/onboarding/{slug}/steps/{step}": {
+            "put": write(
+                "Tick or untick one step (the deployment's own token)",
+                ok(ref("OnboardingStep"), "Stored."),
+                body=obj(["done"], {"done": {"type": "boolean"}}, additionalProperties=False),
+                params=[
+                    DEPLOYMENT_ID,
+                    SLUG,
+                    param("step", "path", {"type": "string"}, "step id"),
+                ],
+                errors=("400", "401", "403", "404", "413"),
+                tag=TAG,
+            )
         },
     }

@@ -109,3 +109,34 @@ def test_private_reports_name_no_deployment_on_pages(client, demo):
         page = client.get(url).get_data(as_text=True)
         assert "Abfuhrtermine" in page and "eine Kommune (ohne Namen)" in page
         assert "Bernau" not in page
+
+
+def test_magdeburg_ticks_off_the_chatbot_checklist(client, demo, token_for):
+    magdeburg = deployment_id(demo, "Magdeburg (Demo)")
+    url = f"/deployments/{magdeburg}/onboarding/chatbot"
+    anonymous = client.get(url).get_data(as_text=True)
+    assert "app von 3.3.5 auf 4.3.0 aktualisieren." in anonymous
+    assert "Lizenz prüfen: GPL-3.0-or-later" in anonymous
+    assert "0 von 4 Schritten erledigt." in anonymous and "Als erledigt markieren" not in anonymous
+    login(client, token_for("deployment", deployment=magdeburg))
+    page = client.get(url).get_data(as_text=True)
+    ticked = client.post(
+        f"{url}/steps/update:app:4.3.0", data={"csrf_token": csrf_from(page), "done": "true"}
+    )
+    assert ticked.status_code == 302
+    assert "1 von 4 Schritten erledigt." in client.get(url).get_data(as_text=True)
+    overview = client.get(f"/deployments/{magdeburg}/onboarding").get_data(as_text=True)
+    assert f'href="{url}"' in overview and "1 von 4 Schritten erledigt." in overview
+    english = client.get(url + "?lang=en").get_data(as_text=True)
+    assert "Update app from 3.3.5 to 4.3.0." in english
+
+
+def test_only_the_deployments_own_token_ticks(client, demo, token_for):
+    magdeburg = deployment_id(demo, "Magdeburg (Demo)")
+    login(client, token_for("deployment", deployment=deployment_id(demo, "Kiel (Demo)")))
+    page = client.get("/login").get_data(as_text=True)
+    refused = client.post(
+        f"/deployments/{magdeburg}/onboarding/chatbot/steps/ask",
+        data={"csrf_token": csrf_from(page), "done": "true"},
+    )
+    assert refused.status_code == 403

@@ -43,6 +43,13 @@ ROUTES = (
     ("/deployments/<int:deployment_id>", deployment.deployment_page, ("GET",)),
     ("/deployments/<int:deployment_id>/edit", deployment.deployment_edit, ("GET", "POST")),
     ("/deployments/<int:deployment_id>/what-if", deployment.what_if, ("GET",)),
+    ("/deployments/<int:deployment_id>/onboarding", knowledge.onboarding_page, ("GET",)),
+    ("/deployments/<int:deployment_id>/onboarding/<slug>", knowledge.checklist_page, ("GET",)),
+    (
+        "/deployments/<int:deployment_id>/onboarding/<slug>/steps/<path:step>",
+        knowledge.tick_step,
+        ("POST",),
+    ),
     ("/login", auth.login, ("GET", "POST")),
     ("/logout", auth.logout, ("POST",)),
 )

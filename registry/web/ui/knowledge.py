@@ -14,7 +14,8 @@ from registry.markdown import plain_text, render_markdown
 from registry.metadata.profile import PROFILE_FIELDS
 from registry.models import Deployment, Module
 from registry.serialize import sorted_releases
-from registry.services import catalog, contacts, guides, reports
+from registry.services import catalog, contacts, guides, onboarding, reports
+from registry.services import deployments as deployment_service
 from registry.services.knowledge import moderate
 from registry.web.auth import current_principal
 from registry.web.common import get_session, get_settings
@@ -158,3 +159,55 @@ def _errors_by_field(error: RegistryError) -> dict[str, list[str]]:
             field = str(detail.get("field") or "form").replace("contact.", "contact_")
             found.setdefault(field, []).append(str(detail.get("message", "")))
     return found
+
+
+def onboarding_page(deployment_id: int) -> Response | str:
+    """GET /deployments/<id>/onboarding: the progress of every module the deployment adopts."""
+    from registry.web.knowledge import checklist_for  # noqa: PLC0415  (the API builds it)
+
+    session = get_session()
+    deployment = deployment_service.get_deployment(session, deployment_id, current_principal())
+    chosen = request.args.get("module", "").strip()
+    if chosen:
+        return redirect(url_for("ui.checklist_page", deployment_id=deployment_id, slug=chosen))
+    lists = [checklist_for(deployment, m.slug) for m in onboarding.adopting(session, deployment)]
+    modules = catalog.list_modules(session, limit=2000).items
+    return render_template(
+        "ui/onboarding.html", deployment=deployment, checklists=lists, modules=modules
+    )
+
+
+def checklist_page(deployment_id: int, slug: str) -> str:
+    """GET /deployments/<id>/onboarding/<slug>: the checklist, with tick boxes for its token."""
+    from registry.web.knowledge import checklist_for  # noqa: PLC0415  (the API builds it)
+
+    session = get_session()
+    principal = current_principal()
+    deployment = deployment_service.get_deployment(session, deployment_id, principal)
+    checklist = checklist_for(deployment, slug)
+    return render_template(
+        "ui/checklist.html",
+        deployment=deployment,
+        module=checklist.module,
+        checklist=checklist,
+        may_tick=principal is not None and principal.may_write_deployment(deployment_id),
+    )
+
+
+def tick_step(deployment_id: int, slug: str, step: str) -> Response:
+    """POST /deployments/<id>/onboarding/<slug>/steps/<step>: tick or untick one step."""
+    from registry.web.knowledge import checklist_for  # noqa: PLC0415  (the API builds it)
+
+    session = get_session()
+    principal = current_principal()
+    if principal is None:
+        return redirect(url_for("ui.login", next=request.path))
+    deployment = deployment_service.get_deployment(session, deployment_id, principal)
+    if not principal.may_write_deployment(deployment_id):
+        raise Forbidden(f"this token may not act for deployment {deployment_id}")
+    checklist = checklist_for(deployment, slug)
+    done = request.form.get("done") == "true"
+    onboarding.mark_step(session, checklist, step, {"done": done}, principal.token_id)
+    session.commit()
+    target = url_for("ui.checklist_page", deployment_id=deployment_id, slug=slug)
+    return redirect(f"{target}#step-{step.replace(':', '-')}")
