@@ -203,6 +203,40 @@ def advisories_export(context: Context, folder: str) -> None:
     click.echo(f"{len(written)} advisory file(s) written to {folder}")
 
 
+@cli.group()
+def module() -> None:
+    """Admin changes of a module."""
+
+
+@module.command("set-repository")
+@click.argument("slug")
+@click.argument("repository")
+@pass_context
+def module_set_repository(context: Context, slug: str, repository: str) -> None:
+    """Make REPOSITORY the crawl source of module SLUG (an admin act, logged as an event).
+
+    Releases made so far keep their old source: a crawl of the new repository never withdraws
+    them. A crawl of the new repository is queued."""
+    from registry.services.catalog import get_module
+    from registry.services.modules import edit_module
+
+    context.upgrade()
+    with context.session() as session:
+        found = get_module(session, slug)
+        edit = edit_module(
+            session,
+            found,
+            {"repository": repository},
+            forges=context.settings.crawl.forges,
+            by="cli",
+        )
+        now = found.repository
+    if edit.repository_from is None:
+        click.echo(f"{slug}: repository unchanged ({now})")
+    else:
+        click.echo(f"{slug}: repository {edit.repository_from} -> {now}; crawl queued")
+
+
 @cli.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 def validate_command(files: tuple[str, ...]) -> None:
@@ -390,15 +424,30 @@ def platform_import(context: Context, path: str) -> None:
 @cli.command("crawl")
 @click.option("--module", "slug", default=None, help="Crawl the repository of this module.")
 @click.option("--all", "crawl_all", is_flag=True, help="Crawl every known repository now.")
+@click.option(
+    "--confirm-withdrawals",
+    is_flag=True,
+    help="Withdraw releases whose tags are gone even when they are many at once.",
+)
 @pass_context
-def crawl_command(context: Context, slug: str | None, crawl_all: bool) -> None:
-    """Crawl repositories now (a rate limit ends the run; it resumes after the reset)."""
+def crawl_command(
+    context: Context, slug: str | None, crawl_all: bool, confirm_withdrawals: bool
+) -> None:
+    """Crawl repositories now (a rate limit ends the run; it resumes after the reset).
+
+    Exit 1 when a repository failed (or withdrawals were held), 3 when one was skipped because
+    another live process is crawling it."""
     from contextlib import nullcontext
     from datetime import timedelta
 
     from registry.db import make_session_factory
     from registry.jobs import build_crawler, run_crawl
-    from registry.services.crawl import due_repositories, repository_of_module, run_summary
+    from registry.services.crawl import (
+        WithdrawPolicy,
+        due_repositories,
+        repository_of_module,
+        run_summary,
+    )
 
     if bool(slug) == crawl_all:
         raise click.UsageError("give either --module SLUG or --all")
@@ -410,13 +459,16 @@ def crawl_command(context: Context, slug: str | None, crawl_all: bool) -> None:
             repositories = due_repositories(session, interval=timedelta(0))
     sessions = make_session_factory(context.engine)
     crawler = build_crawler(context.settings)
+    withdraw = WithdrawPolicy(context.settings.crawl.max_withdraw_share, confirm_withdrawals)
     terminal = sys.stdout.isatty()
     bar = click.progressbar(repositories, label="crawling") if terminal else None
     outcomes = []
     try:
         with bar or nullcontext(repositories) as items:
             for repository in items:
-                outcome = run_crawl(context.engine, sessions, crawler, repository)
+                outcome = run_crawl(
+                    context.engine, sessions, crawler, repository, withdraw=withdraw
+                )
                 outcomes.append(outcome)
                 if not terminal:
                     click.echo(outcome.summary())
@@ -430,6 +482,8 @@ def crawl_command(context: Context, slug: str | None, crawl_all: bool) -> None:
     click.echo(run_summary(outcomes))
     if any(o.failed for o in outcomes):
         sys.exit(1)
+    if any(o.status == "locked" for o in outcomes):
+        sys.exit(3)
 
 
 @cli.command("scheduler")

@@ -54,6 +54,9 @@ class CrawlSettings:
     interval_minutes: int = 60
     queue_poll_seconds: int = 30
     forges: tuple[str, ...] = ("github.com",)
+    # A crawl that would withdraw more than this share of a repository's releases at once
+    # withdraws none and waits for `crawl --confirm-withdrawals`.
+    max_withdraw_share: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -293,4 +296,9 @@ def _check(settings: Settings) -> list[str]:
         problems.append("[github] retries: must not be negative")
     if settings.gitlab.retries < 0:
         problems.append("[gitlab] retries: must not be negative")
+    if not 0 <= settings.crawl.max_withdraw_share <= 1:
+        problems.append(
+            "[crawl] max_withdraw_share: must be between 0 and 1, "
+            f"got {settings.crawl.max_withdraw_share}"
+        )
     return problems

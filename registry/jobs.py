@@ -4,8 +4,9 @@ Runs in its own process (``sva-registry scheduler``), never inside web workers. 
 session scope plus one service call. Two database locks keep crawls single:
 - per repository, so a crawl from the CLI and one from the scheduler never overlap;
 - per cluster, so a second scheduler process waits instead of crawling twice (DESIGN §8).
-PostgreSQL uses advisory locks; other databases (SQLite) a lease row in ``locks`` that
-expires, so a crashed holder blocks only until its lease runs out.
+PostgreSQL uses advisory locks (the server frees them when the holder's connection dies);
+other databases (SQLite) a lease row in ``locks`` naming host and process: a lease of a process
+that is gone on this host is taken over at once, one of another host when it expires.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from registry.models import CrawlRequest, Lock
 from registry.services.crawl import (
     CrawlOutcome,
     Forges,
+    WithdrawPolicy,
     crawl_repository,
     due_repositories,
     forge_kind,
@@ -122,11 +124,33 @@ def _advisory_lock(engine: Engine, name: str) -> Iterator[bool]:
                 connection.commit()
 
 
+def is_dead_holder(holder: str) -> bool:
+    """Whether a lease holder (``host:pid:...``) is a process of this host that is gone."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, run by another user
+        return False
+    return False
+
+
 def take_lease(engine: Engine, name: str, holder: str, lease: timedelta) -> bool:
-    """Take (or renew, for the same holder) the lease ``name``; False if someone else holds it."""
+    """Take (or renew, for the same holder) the lease ``name``; False if someone else holds it.
+
+    An expired lease, and the lease of a process of this host that no longer runs (killed,
+    crashed), are taken over at once."""
     now = utcnow()
     with engine.begin() as connection:
         connection.execute(delete(Lock).where(Lock.name == name, Lock.expires_at < now))
+        current = connection.execute(select(Lock.holder).where(Lock.name == name)).scalar()
+        if current is not None and current != holder and is_dead_holder(str(current)):
+            logger.warning("lease %s: holder %s is gone; taking it over", name, current)
+            connection.execute(delete(Lock).where(Lock.name == name, Lock.holder == current))
         renewed = connection.execute(
             update(Lock)
             .where(Lock.name == name, Lock.holder == holder)
@@ -166,6 +190,7 @@ def run_crawl(
     repository: str,
     *,
     now: datetime | None = None,
+    withdraw: WithdrawPolicy | None = None,
 ) -> CrawlOutcome:
     """Crawl one repository under its lock, in one transaction (all or nothing).
 
@@ -177,7 +202,7 @@ def run_crawl(
             return CrawlOutcome(repository, "locked", "another process is crawling it")
         try:
             with session_scope(sessions) as session:
-                outcome = crawl_repository(session, crawler, repository, now=now)
+                outcome = crawl_repository(session, crawler, repository, now=now, withdraw=withdraw)
         except Exception as error:  # the run goes on; the traceback is logged
             logger.exception("%s: crawl aborted", repository)
             return CrawlOutcome(repository, "failed", f"internal error: {type(error).__name__}")
@@ -193,6 +218,7 @@ def run_due_crawls(
     interval: timedelta,
     now: datetime | None = None,
     progress: Callable[[CrawlOutcome], None] | None = None,
+    withdraw: WithdrawPolicy | None = None,
 ) -> list[CrawlOutcome]:
     """Crawl every repository not attempted within ``interval``; a rate limit ends the run
     and no run starts before its reset."""
@@ -203,7 +229,7 @@ def run_due_crawls(
     for repository in due:
         if forge_kind(crawler, repository) in paused:
             continue
-        outcome = run_crawl(engine, sessions, crawler, repository, now=now)
+        outcome = run_crawl(engine, sessions, crawler, repository, now=now, withdraw=withdraw)
         outcomes.append(outcome)
         if progress is not None:
             progress(outcome)
@@ -220,6 +246,7 @@ def run_queued_crawls(
     crawler: RepositoryCrawler | Forges,
     *,
     now: datetime | None = None,
+    withdraw: WithdrawPolicy | None = None,
 ) -> list[CrawlOutcome]:
     """Run waiting crawl requests, oldest first; deferred or locked ones stay queued."""
     with session_scope(sessions) as session:
@@ -229,7 +256,7 @@ def run_queued_crawls(
     for request_id, repository in waiting:
         if forge_kind(crawler, repository) in paused:
             continue
-        outcome = run_crawl(engine, sessions, crawler, repository, now=now)
+        outcome = run_crawl(engine, sessions, crawler, repository, now=now, withdraw=withdraw)
         outcomes.append(outcome)
         if outcome.status in {"deferred", "locked", "rate-limited"}:
             if outcome.status == "rate-limited":
@@ -272,15 +299,18 @@ class SchedulerRunner:
         self.sessions = sessions
         self.crawler = crawler
         self.holder = holder_id()
+        self.withdraw = WithdrawPolicy(settings.crawl.max_withdraw_share)
 
     def due_job(self) -> None:
         """Periodic crawl of every repository due."""
         interval = timedelta(minutes=self.settings.crawl.interval_minutes)
-        run_due_crawls(self.engine, self.sessions, self.crawler, interval=interval)
+        run_due_crawls(
+            self.engine, self.sessions, self.crawler, interval=interval, withdraw=self.withdraw
+        )
 
     def queue_job(self) -> None:
         """Queued crawl requests (API, webhooks)."""
-        run_queued_crawls(self.engine, self.sessions, self.crawler)
+        run_queued_crawls(self.engine, self.sessions, self.crawler, withdraw=self.withdraw)
 
     def create_scheduler(self, scheduler_class: Any = None) -> Any:
         """An APScheduler scheduler with both jobs (not started)."""

@@ -63,7 +63,9 @@ class CrawlOutcome:
     """What one crawl of one repository did.
 
     ``status``: ``ok``, ``unchanged``, ``deferred`` (rate limited earlier, ``resume_after`` not
-    reached), ``rate-limited``, ``gone``, ``failed`` or ``nothing-to-crawl``.
+    reached), ``rate-limited``, ``gone``, ``failed``, ``nothing-to-crawl``, ``locked`` (another
+    live process crawls it) or ``withdrawals-held`` (the crawl would have withdrawn more than the
+    allowed share of the repository's releases; ``held`` names them, nothing was withdrawn).
     """
 
     repository: str
@@ -73,10 +75,11 @@ class CrawlOutcome:
     published: tuple[str, ...] = ()
     withdrawn: tuple[str, ...] = ()
     resume_after: datetime | None = None
+    held: tuple[str, ...] = ()
 
     @property
     def failed(self) -> bool:
-        return self.status in {"failed", "gone", "rate-limited"}
+        return self.status in {"failed", "gone", "rate-limited", "withdrawals-held"}
 
     def summary(self) -> str:
         """One line for logs and the CLI."""
@@ -85,6 +88,10 @@ class CrawlOutcome:
             parts.append(f"{len(self.published)} new release(s)")
         if self.withdrawn:
             parts.append(f"{len(self.withdrawn)} withdrawn")
+        if self.held:
+            parts.append(
+                f"{len(self.held)} withdrawals held (confirm with crawl --confirm-withdrawals)"
+            )
         if self.stats:
             parts.append(
                 f"{self.stats.get('requests', 0)} requests, "
@@ -102,12 +109,35 @@ def run_summary(outcomes: list[CrawlOutcome]) -> str:
         return sum(int(o.stats.get(key, 0) or 0) for o in outcomes)
 
     failed = sum(1 for o in outcomes if o.failed)
-    return (
+    line = (
         f"{len(outcomes)} repositories, {total('requests')} requests, "
         f"{total('not_modified')} answered 304, {total('rate_limit_points')} rate-limit points, "
         f"{sum(len(o.published) for o in outcomes)} new releases, "
         f"{sum(len(o.withdrawn) for o in outcomes)} withdrawn, {failed} errors"
     )
+    held = sum(len(o.held) for o in outcomes)
+    if held:
+        line += f", {held} withdrawals held (crawl --confirm-withdrawals)"
+    locked = [o.repository for o in outcomes if o.status == "locked"]
+    if locked:
+        line += f", {len(locked)} skipped: another process is crawling {', '.join(locked)}"
+    return line
+
+
+@dataclass(frozen=True)
+class WithdrawPolicy:
+    """How many of a repository's releases one crawl may withdraw at once.
+
+    ``max_share``: above this share of the repository's releases the crawl withdraws nothing
+    and reports it; ``confirmed``: an admin confirmed (``crawl --confirm-withdrawals``).
+    """
+
+    max_share: float = 0.2
+    confirmed: bool = False
+
+    def allows(self, withdrawing: int, releases: int) -> bool:
+        """Whether withdrawing ``withdrawing`` of ``releases`` releases at once is allowed."""
+        return self.confirmed or withdrawing <= self.max_share * releases
 
 
 @dataclass
@@ -193,6 +223,7 @@ def crawl_repository(
     target: Module | Component | str,
     *,
     now: datetime | None = None,
+    withdraw: WithdrawPolicy | None = None,
 ) -> CrawlOutcome:
     """Crawl the repository of ``target`` (a module, a component or a repository URL/name)
     and apply what changed. Crawl errors are recorded, not raised."""
@@ -241,7 +272,7 @@ def _crawl(
         return _gone(session, state, targets, error)
     except CrawlError as error:
         return _failed(session, state, targets, error)
-    return apply_snapshot(session, state, targets, snapshot, now)
+    return apply_snapshot(session, state, targets, snapshot, now, withdraw=withdraw)
 
 
 def get_crawl_state(session: Session, repository: str) -> CrawlState | None:
@@ -414,23 +445,29 @@ def apply_snapshot(
     targets: _Targets,
     snapshot: RepositorySnapshot,
     now: datetime,
+    *,
+    withdraw: WithdrawPolicy | None = None,
 ) -> CrawlOutcome:
-    """Store a snapshot: crawl state, rename/archive/return, releases, component versions."""
+    """Store a snapshot: crawl state, rename/archive/return, releases, component versions.
+
+    Releases whose tag is gone from this repository are withdrawn, unless that would be more
+    than ``withdraw.max_share`` of the repository's releases (then none are, and the outcome
+    is ``withdrawals-held``)."""
     _remember(state, snapshot, now)
     changed = _repository_flags(session, state, targets, snapshot)
+    keys = {repository_key(state.repository)} | {repository_key(str(a)) for a in state.aliases}
     published: list[str] = []
-    withdrawn: list[str] = []
+    gone: list[tuple[Module, Release]] = []
     skipped: list[dict[str, str]] = []
     for module in targets.standalone:
-        result = _apply_standalone(session, module, snapshot, skipped)
-        published += result[0]
-        withdrawn += result[1]
+        published += _apply_standalone(session, module, snapshot, skipped, state.repository)
+        gone += _tags_gone(module, snapshot, keys, module.tag_prefix or "")
         if snapshot.head is not None and snapshot.head.metadata is not None:
             changed |= apply_head_metadata(module, snapshot.head.metadata)
     for module, component in targets.in_app:
-        result = _apply_in_app(session, module, component, snapshot)
-        published += result[0]
-        withdrawn += result[1]
+        published += _apply_in_app(session, module, component, snapshot, state.repository)
+        gone += _tags_gone(module, snapshot, keys, component.tag_prefix or "")
+    withdrawn, held = _withdraw(session, targets, keys, gone, withdraw or WithdrawPolicy())
     for component in targets.components:
         changed |= _apply_component(component, snapshot, skipped)
         if component.sources:
@@ -442,13 +479,21 @@ def apply_snapshot(
     state.skipped_tags = sorted(skipped, key=lambda s: (s["prefix"], s["tag"]))
     if changed or published or withdrawn:
         bump(session, "catalog")
-    status = "unchanged" if snapshot.unchanged and not changed else "ok"
+    status = "unchanged" if snapshot.unchanged and not (changed or withdrawn) else "ok"
+    if held:
+        status = "withdrawals-held"
+        record_event(
+            session,
+            "withdrawals-held",
+            data={"repository": state.repository, "releases": held},
+        )
     return CrawlOutcome(
         state.repository,
         status,
         stats=_stats_dict(snapshot.stats),
         published=tuple(published),
         withdrawn=tuple(withdrawn),
+        held=tuple(held),
     )
 
 
@@ -609,7 +654,8 @@ def _apply_standalone(
     module: Module,
     snapshot: RepositorySnapshot,
     skipped: list[dict[str, str]],
-) -> tuple[list[str], list[str]]:
+    repository: str,
+) -> list[str]:
     versions = _versions(snapshot.tags, module.tag_prefix or "", skipped)
     published = []
     existing = {r.version: r for r in module.releases}
@@ -617,6 +663,7 @@ def _apply_standalone(
         tag = _primary(entries)[0]
         facts = snapshot.facts_for(tag)
         values = _release_values(module, snapshot, entries, facts)
+        values["source_repository"] = repository
         release = existing.get(version)
         if release is None:
             release = Release(version=version, **values)
@@ -624,8 +671,7 @@ def _apply_standalone(
             published.append(_publish(session, module, release))
             continue
         assign(release, **values)
-    withdrawn = _withdraw(session, module, set(versions))
-    return published, withdrawn
+    return published
 
 
 def _release_values(
@@ -709,26 +755,78 @@ def _publish(session: Session, module: Module, release: Release) -> str:
     return f"{module.slug} {release.version}"
 
 
-def _withdraw(session: Session, module: Module, current: set[str]) -> list[str]:
-    """Releases made from tags that no longer exist are marked withdrawn (data kept)."""
-    withdrawn = []
-    for release in module.releases:
-        if release.tag and release.version not in current and not release.withdrawn:
-            release.withdrawn = True
-            record_event(
-                session,
-                "release-withdrawn",
-                module=module.slug,
-                version=release.version,
-                data={"tag": release.tag},
-            )
-            withdrawn.append(f"{module.slug} {release.version}")
-    return withdrawn
+def _tags_gone(
+    module: Module,
+    snapshot: RepositorySnapshot,
+    keys: set[str],
+    prefix: str,
+) -> list[tuple[Module, Release]]:
+    """Releases of ``module`` made from a tag of this repository that is no longer there.
+
+    Releases from another repository (the module's crawl source changed) and releases from
+    files (no tag) are never candidates. For an in-app module a host tag that is still there
+    but lacks the host path is not gone either.
+    """
+    current = set(_versions(snapshot.tags, prefix, None))
+    return [
+        (module, release)
+        for release in module.releases
+        if release.tag
+        and not release.withdrawn
+        and release.version not in current
+        and _from_here(release, keys)
+    ]
+
+
+def _from_here(release: Release, keys: set[str]) -> bool:
+    # Releases stored before their source was recorded are taken to be from here.
+    return release.source_repository is None or repository_key(release.source_repository) in keys
+
+
+def _withdraw(
+    session: Session,
+    targets: _Targets,
+    keys: set[str],
+    gone: list[tuple[Module, Release]],
+    policy: WithdrawPolicy,
+) -> tuple[list[str], list[str]]:
+    """Withdraw the releases whose tags are gone (data kept), unless too many at once.
+
+    Returns (withdrawn, held): held are the ones a crawl would have withdrawn when they are
+    more than the policy's share of the repository's releases."""
+    names = [f"{module.slug} {release.version}" for module, release in gone]
+    if not gone:
+        return [], []
+    releases = sum(
+        1
+        for module in _modules(targets)
+        for release in module.releases
+        if release.tag and not release.withdrawn and _from_here(release, keys)
+    )
+    if not policy.allows(len(gone), releases):
+        logger.error(
+            "would withdraw %d of %d releases at once; held until confirmed", len(gone), releases
+        )
+        return [], names
+    for module, release in gone:
+        release.withdrawn = True
+        record_event(
+            session,
+            "release-withdrawn",
+            module=module.slug,
+            version=release.version,
+            data={"tag": release.tag, "repository": release.source_repository},
+        )
+    return names, []
 
 
 def _apply_in_app(
-    session: Session, module: Module, host: Component, snapshot: RepositorySnapshot
-) -> tuple[list[str], list[str]]:
+    session: Session,
+    module: Module,
+    host: Component,
+    snapshot: RepositorySnapshot,
+    repository: str,
+) -> list[str]:
     """An in-app module's release X is the host at X, where its host path exists at X."""
     path = module.host_path or ""
     versions = {
@@ -751,6 +849,7 @@ def _apply_in_app(
             "withdrawn": False,
             "license_detected": facts.license_spdx if facts else None,
             "license_declared": module.license,
+            "source_repository": repository,
         }
         release = existing.get(version)
         if release is None:
@@ -765,8 +864,7 @@ def _apply_in_app(
             published.append(_publish(session, module, release))
             continue
         assign(release, **values)
-    withdrawn = _withdraw(session, module, set(versions))
-    return published, withdrawn
+    return published
 
 
 def _has_path(

@@ -152,6 +152,7 @@ def _import_metadata(session: Session, path: Path, totals: TransferReport) -> li
             merge = merge_module(session, module, origin)
             counts.add("module", merge.outcome)
             notes += field_lines(merge.slug, merge.fields)
+            notes += [f"{merge.slug}: mirror {url} recorded" for url in merge.mirrors]
         totals.counts.update(counts.counts)
         outcomes.append(FileOutcome(str(report.file), report.kind, True, counts.summary(), notes))
     return outcomes
@@ -160,7 +161,8 @@ def _import_metadata(session: Session, path: Path, totals: TransferReport) -> li
 # Why a source's value was not taken, by decision reason ({by}: the source holding the field).
 _KEPT_WHY = {
     "lower-source": "set by {by}",
-    "admin-only": "decides what is crawled; only an admin changes it (set by {by})",
+    "admin-only": "decides what is crawled; only an admin changes it (set by {by});"
+    " another repository is kept as a mirror",
     "weak-claim": "an unfinished (STUB/DRAFT) file only fills empty fields (set by {by})",
     "older": "{by} set a newer value",
 }

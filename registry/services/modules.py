@@ -1,4 +1,4 @@
-"""Registering a module by its repository URL and queueing crawls of it.
+"""Registering a module by its repository URL, queueing crawls of it, and admins' edits.
 
 Only repositories on configured forges are accepted and nothing is fetched here: the scheduler
 crawls the queued request later, and the metadata ``id`` arrives with that first crawl.
@@ -17,10 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, InvalidInput
+from registry.metadata.checks import license_error
+from registry.metadata.importers.report import DEVELOPMENT_STATUSES as STATUSES
+from registry.metadata.provenance import ADMIN
 from registry.metadata.slugs import is_valid_slug, normalize_slug
 from registry.models import Component, CrawlRequest, Module
 from registry.services.crawl_queue import enqueue_crawl
 from registry.services.events import bump, record_event
+from registry.services.sources import FieldDecision, Origin, claims_of, merge_fields
 
 KINDS = ("standalone", "in-app")
 # GitHub's own rules: owners are alphanumeric with single dashes (max 39), names allow . _ -.
@@ -258,3 +262,146 @@ def _check_unique(
 
 def _bad(message: str, url: Any) -> InvalidInput:
     return InvalidInput(message, [{"field": "repository", "message": message, "value": str(url)}])
+
+
+EDITABLE = frozenset(
+    {
+        "name",
+        "summary",
+        "description",
+        "topic",
+        "license",
+        "developmentStatus",
+        "maintainers",
+        "platforms",
+        "flags",
+        "kind",
+        "host",
+        "repository",
+        "tagPrefix",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ModuleEdit:
+    """What an admin edit did: a decision per field, and the repository change if any."""
+
+    module: Module
+    fields: list[FieldDecision]
+    repository_from: str | None = None
+
+
+def edit_module(
+    session: Session,
+    module: Module,
+    data: Any,
+    *,
+    forges: tuple[str, ...],
+    by: str = "api",
+) -> ModuleEdit:
+    """An admin's edit of a module (export shape, only the fields given); the source of every
+    field given becomes ``admin``. A new repository changes what is crawled: it is recorded as
+    a ``repository-changed`` event, the releases made so far keep their old source (a crawl of
+    the new repository never withdraws them) and a crawl of the new one is queued.
+
+    Raises InvalidInput with every problem; nothing is changed then.
+    """
+    values = _edit_values(session, module, data, forges)
+    old_repository = module.repository
+    decisions = merge_fields(module, values, Origin(ADMIN, by))
+    moved = module.repository != old_repository
+    if moved:
+        _keep_release_sources(module, old_repository)
+        record_event(
+            session,
+            "repository-changed",
+            module=module.slug,
+            data={"from": old_repository, "to": module.repository, "by": by},
+        )
+        if module.repository:
+            enqueue_crawl(session, module.repository, f"module {module.slug} repository changed")
+    if moved or any(d.decision.action == "set" for d in decisions):
+        bump(session, "catalog")
+    return ModuleEdit(module, decisions, old_repository if moved else None)
+
+
+def _keep_release_sources(module: Module, old_repository: str | None) -> None:
+    # Releases stored before their source was recorded came from the old repository (or the
+    # host's, for in-app modules, whose crawl source is the host component).
+    if module.kind == "in-app" or not old_repository:
+        return
+    for release in module.releases:
+        if release.tag and release.source_repository is None:
+            release.source_repository = old_repository
+
+
+def _edit_values(
+    session: Session, module: Module, data: Any, forges: tuple[str, ...]
+) -> dict[str, Any]:
+    if not isinstance(data, dict) or not data:
+        raise InvalidInput(
+            "the body must be a JSON object with the fields to change",
+            [{"field": "", "message": "not an object or empty"}],
+        )
+    problems: list[dict[str, Any]] = [
+        {"field": key, "message": "unknown or not editable field"}
+        for key in sorted(set(data) - EDITABLE)
+    ]
+    values = claims_of({k: v for k, v in data.items() if k in EDITABLE})
+    for path, value in values.items():
+        problems += _field_problems(path, value)
+    if values.get("repository"):
+        repository = _collect(problems, lambda: canonical_repository(values["repository"], forges))
+        values["repository"] = repository
+    if "host.component" in values and values["host.component"] is not None:
+        name = values["host.component"]
+        if session.scalar(select(Component.id).where(Component.name == name)) is None:
+            problems.append({"field": "host.component", "message": f"no component {name!r}"})
+    if problems:
+        raise InvalidInput(f"cannot change module {module.slug!r}", problems)
+    return values
+
+
+_TEXT_PATHS = frozenset(
+    {"name.de", "name.en", "summary.de", "summary.en", "description.de", "description.en"}
+)
+_OPTIONAL_TEXT_PATHS = frozenset(
+    {"topic", "license", "flags.successor", "host.component", "host.path", "repository"}
+)
+_BOOLEAN_PATHS = frozenset({"flags.hidden", "flags.deprecated", "flags.archived", "flags.gone"})
+
+
+# (which field paths, what a valid value is, what to say otherwise); the first that fails counts.
+_FIELD_CHECKS: tuple[tuple[Any, Any, str], ...] = (
+    (lambda p: p.startswith("extra."), lambda v: False, "extra is not editable"),
+    (_TEXT_PATHS.__contains__, lambda v: isinstance(v, str), "must be a text"),
+    (
+        _OPTIONAL_TEXT_PATHS.__contains__,
+        lambda v: v is None or isinstance(v, str),
+        "must be a text or null",
+    ),
+    (_BOOLEAN_PATHS.__contains__, lambda v: isinstance(v, bool), "must be true or false"),
+    ({"maintainers", "platforms"}.__contains__, lambda v: isinstance(v, list), "must be a list"),
+    (
+        "developmentStatus".__eq__,
+        STATUSES.__contains__,
+        f"must be one of {', '.join(STATUSES)}",
+    ),
+    ("kind".__eq__, KINDS.__contains__, f"must be one of {', '.join(KINDS)}"),
+    (
+        "tagPrefix".__eq__,
+        lambda v: isinstance(v, str) and bool(_TAG_PREFIX.match(v)),
+        "letters, digits and . _ / - only",
+    ),
+)
+
+
+def _field_problems(path: str, value: Any) -> list[dict[str, Any]]:
+    """Why an admin's value for a field path is unusable (empty list: fine)."""
+    for applies, valid, message in _FIELD_CHECKS:
+        if applies(path) and not valid(value):
+            return [{"field": path, "message": message}]
+    if path == "license" and value and (reason := license_error(value)):
+        return [{"field": path, "message": reason}]
+    return []

@@ -31,10 +31,17 @@ from registry.models import (
     Module,
     Release,
 )
-from registry.serialize import component_dict, event_dict, module_dict
+from registry.serialize import component_dict, event_dict, mirror_dict, module_dict
 from registry.services.events import bump, record_event
 from registry.services.platform import export_platform, upsert_platform
-from registry.services.sources import FieldDecision, Origin, claims_of, merge_fields
+from registry.services.mirrors import record_mirror
+from registry.services.sources import (
+    FieldDecision,
+    Origin,
+    claims_of,
+    kept_values,
+    merge_fields,
+)
 from registry.services.sources import changed as sources_changed
 
 FORMAT = "sva-registry-export"
@@ -73,7 +80,10 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
         "exportedAt": (now or utcnow()).isoformat(),
         "demo": bool(deployments) and all(d.demo for d in deployments),
         "components": [component_dict(c) for c in components],
-        "modules": [module_dict(m, with_releases=True) for m in modules],
+        "modules": [
+            {**module_dict(m, with_releases=True), "mirrors": [mirror_dict(x) for x in m.mirrors]}
+            for m in modules
+        ],
         "deployments": [
             {"id": d.id, "demo": d.demo, "document": dict(d.document)} for d in deployments
         ],
@@ -293,6 +303,7 @@ class ModuleMerge:
     slug: str
     outcome: str
     fields: list[FieldDecision]
+    mirrors: list[str] = field(default_factory=list)
 
 
 def upsert_module(
@@ -322,6 +333,8 @@ def merge_module(
         module, claims_of(data), origin, created=created, recorded=recorded or None
     )
     changed = created or sources_changed(decisions)
+    mirrors = _record_mirrors(session, module, data, decisions, origin)
+    changed |= bool(mirrors)
     existing = {r.version: r for r in module.releases}
     for item in data.get("releases") or []:
         release = existing.get(item["version"])
@@ -337,7 +350,34 @@ def merge_module(
         record_event(session, "module-added", module=module.slug, data={"source": module.source})
     if changed:
         bump(session, "catalog")
-    return ModuleMerge(module.slug, _outcome(created, changed), decisions)
+    return ModuleMerge(module.slug, _outcome(created, changed), decisions, mirrors)
+
+
+def _record_mirrors(
+    session: Session,
+    module: Module,
+    data: dict[str, Any],
+    decisions: list[FieldDecision],
+    origin: Origin,
+) -> list[str]:
+    """Store the other repository URLs a source names as mirrors: its ``mirrors`` and a
+    repository it offered that differs from the module's crawl source. Returns new ones."""
+    urls = [m.get("url") if isinstance(m, dict) else m for m in data.get("mirrors") or []]
+    urls += kept_values(decisions, "repository")
+    known = {m.url.lower() for m in module.mirrors}
+    added = []
+    for url in urls:
+        if not isinstance(url, str) or not url.strip():
+            continue
+        try:
+            mirror = record_mirror(session, module, url, source=origin.source)
+        except InvalidInput:
+            # Not a repository URL: the importer reports it; nothing to keep as a mirror.
+            continue
+        if mirror is not None and mirror.url.lower() not in known:
+            known.add(mirror.url.lower())
+            added.append(mirror.url)
+    return added
 
 
 def _fill_release(release: Release, item: dict[str, Any]) -> bool:

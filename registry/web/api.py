@@ -129,15 +129,30 @@ def json_body() -> Any:
 def get_module(slug: str) -> Response:
     def build() -> dict[str, Any]:
         session = get_session()
-        found = catalog.get_module(session, slug)
-        return {
-            **_module_summary(found),
-            "mirrors": [mirror_dict(m) for m in found.mirrors],
-            "health": module_health(session, found),
-        }
+        return _module_detail(session, catalog.get_module(session, slug))
 
     # Health reads deployments and recent activity as well (keyed by day).
     return cached_json(("catalog", "deployments"), build, extra_key=utcnow().date())
+
+
+def _module_detail(session: Any, found: Module) -> dict[str, Any]:
+    return {
+        **_module_summary(found),
+        "mirrors": [mirror_dict(m) for m in found.mirrors],
+        "health": module_health(session, found),
+    }
+
+
+@api.put("/modules/<slug>")
+def edit_module(slug: str) -> Response:
+    principal = require_principal()
+    require(principal.is_admin, "only admin tokens edit modules")
+    session = get_session()
+    found = catalog.get_module(session, slug)
+    forges = get_settings().crawl.forges
+    modules.edit_module(session, found, json_body(), forges=forges, by="api")
+    session.commit()
+    return json_response(_module_detail(session, found))
 
 
 @api.get("/modules/<slug>/releases")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from registry.metadata.slugs import SLUG_PATTERN
+from registry.services.modules import EDITABLE
 
 JSON = "application/json"
 SCHEMAS = Path(__file__).resolve().parent.parent / "metadata" / "schemas"
@@ -131,6 +132,14 @@ MODULE_DETAIL = {
         ref("Module"),
         obj(["mirrors", "health"], {"mirrors": array(ref("Mirror")), "health": ref("Health")}),
     ],
+}
+
+# The editable fields of a module (export shape); at least one.
+MODULE_EDIT: Schema = {
+    "type": "object",
+    "minProperties": 1,
+    "additionalProperties": False,
+    "properties": {key: MODULE["properties"][key] for key in sorted(EDITABLE)},
 }
 
 RANGE = obj(
@@ -693,7 +702,16 @@ def paths() -> dict[str, Any]:
                 params=[SLUG],
                 errors=("404",),
                 tag="modules",
-            )
+            ),
+            "put": write(
+                "An admin's edit: the fields given get the source `admin` (highest); a new "
+                "repository is recorded as an event and queued for a crawl",
+                ok(ref("ModuleDetail"), "Stored."),
+                body=ref("ModuleEdit"),
+                params=[SLUG],
+                errors=("400", "401", "403", "404", "413"),
+                tag="modules",
+            ),
         },
         "/api/v1/modules/{slug}/releases": {
             "get": read(
@@ -1023,6 +1041,7 @@ def _document() -> dict[str, Any]:
                 "Module": MODULE,
                 "ModulePage": page_of(ref("Module")),
                 "ModuleDetail": MODULE_DETAIL,
+                "ModuleEdit": MODULE_EDIT,
                 "Mirror": MIRROR,
                 "ModuleRegistration": REGISTER,
                 "CrawlRequest": CRAWL,

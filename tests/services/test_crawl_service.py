@@ -172,14 +172,15 @@ def test_standalone_releases_from_metadata_with_problems_kept(
 def test_deleted_tag_withdraws_its_release(
     session: Session, crawler: GitHubCrawler, github_standin: GitHubStandIn
 ) -> None:
-    repo = github_standin.add_repo(generated_repo("example/karten", repo_id=9101, tags=3))
+    # Five tags: one of them gone is 20 %, the most one crawl withdraws without a confirmation.
+    repo = github_standin.add_repo(generated_repo("example/karten", repo_id=9101, tags=5))
     module = _standalone(session, "karten", "example/karten")
     crawl_repository(session, crawler, module, now=NOW)
     repo.tags = [t for t in repo.tags if t[0] != "v1.0.1"]
     repo.touch()
     outcome = crawl_repository(session, crawler, module, now=NOW + timedelta(hours=1))
     assert outcome.withdrawn == ("karten 1.0.1",)
-    assert _versions(module) == {"1.0.0", "1.0.2"}
+    assert _versions(module) == {"1.0.0", "1.0.2", "1.0.3", "1.0.4"}
     assert [e.version for e in _events(session, "release-withdrawn")] == ["1.0.1"]
 
 

@@ -170,3 +170,32 @@ def test_export_then_import_keeps_every_field_and_its_source(demo: Session) -> N
     document.pop("exportedAt")
     again.pop("exportedAt")
     assert again == document
+
+
+def test_other_repositories_become_mirrors_never_the_crawl_source(
+    demo: Session, tmp_path: Path
+) -> None:
+    result = import_paths(demo, [ADMIN_DOKU / "yml" / "modules" / "abfallkalender.yml"])
+    abfall = demo.scalars(select(Module).where(Module.slug == "abfallkalender")).one()
+    assert abfall.repository == "https://github.com/smart-village-solutions/smart-village-app-app"
+    assert [m.url for m in abfall.mirrors] == [
+        "https://gitlab.opencode.de/bad-belzig/smart-village-app-app"
+    ]
+    assert abfall.mirrors[0].source == "admin-doku"
+    assert "mirror https://gitlab.opencode.de/bad-belzig/smart-village-app-app recorded" in (
+        "\n".join(result.lines())
+    )
+    # A publiccode.yml naming another host for a standalone module: a mirror as well.
+    bus = demo.scalars(select(Module).where(Module.slug == "sva-bus-server")).one()
+    original = bus.repository
+    code = tmp_path / "publiccode.yml"
+    code.write_text(
+        "publiccodeYmlVersion: '0.4'\nname: sva-bus-server\n"
+        "url: https://gitlab.opencode.de/smart-village/sva-bus-server\n",
+        encoding="utf-8",
+    )
+    result = import_paths(demo, [code])
+    assert not result.failed, result.lines()
+    assert bus.repository == original
+    assert "https://gitlab.opencode.de/smart-village/sva-bus-server" in [m.url for m in bus.mirrors]
+    assert "sva-bus-server: repository kept: decides what is crawled" in "\n".join(result.lines())
