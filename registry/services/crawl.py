@@ -246,7 +246,7 @@ def crawl_repository(
         return CrawlOutcome(url, "failed", f"no forge is configured for {forge_host(url)}")
     state = state or _new_state(session, url, forge_kind(crawler, url))
     state.last_attempt = now
-    return _crawl(session, chosen, state, targets, now)
+    return _crawl(session, chosen, state, targets, now, withdraw=withdraw)
 
 
 def _crawl(
@@ -255,6 +255,8 @@ def _crawl(
     state: CrawlState,
     targets: _Targets,
     now: datetime,
+    *,
+    withdraw: WithdrawPolicy | None,
 ) -> CrawlOutcome:
     try:
         snapshot = crawler.crawl(

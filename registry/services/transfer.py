@@ -33,8 +33,8 @@ from registry.models import (
 )
 from registry.serialize import component_dict, event_dict, mirror_dict, module_dict
 from registry.services.events import bump, record_event
-from registry.services.platform import export_platform, upsert_platform
 from registry.services.mirrors import record_mirror
+from registry.services.platform import export_platform, upsert_platform
 from registry.services.sources import (
     FieldDecision,
     Origin,
