@@ -296,9 +296,11 @@ def _check(settings: Settings) -> list[str]:
         problems.append("[github] retries: must not be negative")
     if settings.gitlab.retries < 0:
         problems.append("[gitlab] retries: must not be negative")
-    if not 0 <= settings.crawl.max_withdraw_share <= 1:
-        problems.append(
-            "[crawl] max_withdraw_share: must be between 0 and 1, "
-            f"got {settings.crawl.max_withdraw_share}"
-        )
+    problems.extend(_share_problems(settings.crawl.max_withdraw_share))
     return problems
+
+
+def _share_problems(share: float) -> list[str]:
+    if 0 <= share <= 1:
+        return []
+    return [f"[crawl] max_withdraw_share: must be between 0 and 1, got {share}"]
