@@ -15,7 +15,9 @@ from typing import Any, Literal, Protocol
 
 from crawlers.appsource import ChangelogVersion, SourceRules
 
-FileKind = Literal["sva-module", "publiccode", "studio-manifest", "license", "graphql", "changelog"]
+FileKind = Literal[
+    "sva-module", "publiccode", "studio-manifest", "license", "graphql", "changelog", "document"
+]
 
 # Order is preference: the registry's own format first, then the two formats it imports.
 METADATA_FILES: tuple[tuple[str, FileKind], ...] = (
@@ -161,6 +163,15 @@ class ReleaseInfo:
             published_at=_dt(data.get("published_at")),
             draft=bool(data.get("draft", False)),
         )
+
+
+@dataclass(frozen=True)
+class FileBundle:
+    """Files read at one commit by path (``None``: not there), and what reading them cost."""
+
+    commit: str
+    files: Mapping[str, FileFacts | None]
+    stats: CrawlStats
 
 
 @dataclass(frozen=True)

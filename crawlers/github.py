@@ -40,6 +40,7 @@ from crawlers.base import (
     CrawlerSettings,
     CrawlStats,
     DailyFacts,
+    FileBundle,
     FileFacts,
     HeadFacts,
     KnownState,
@@ -362,6 +363,44 @@ class GitHubCrawler:
             sources=sources,
         )
         return run.execute(full_name, self._clock(), daily_since)
+
+    def fetch_files(
+        self,
+        full_name: str,
+        commit: str,
+        paths: Iterable[str],
+        known: Mapping[str, FileFacts] | None = None,
+    ) -> FileBundle:
+        """The text files at ``paths`` in the tree of ``commit`` (e.g. the guides a release's
+        ``sva-module.yml`` names): one request for the tree, one per blob not in ``known``
+        (by blob SHA). Raises :class:`~crawlers.errors.CrawlError` subclasses."""
+        client = _Client(
+            self._github,
+            settings=self.settings,
+            counter=_Counter(),
+            repository=full_name,
+            sleep=self._sleep,
+            clock=self._clock,
+        )
+        run = _Crawl(client, self.settings, KnownState(files=dict(known or {})), frozenset(), None)
+        url = f"/repos/{full_name}/git/trees/{quote(commit, safe='')}?recursive=1"
+        blobs = {
+            e["path"]: str(e["sha"])
+            for e in _tree_entries(url, client.get(url).data)
+            if e.get("type") == "blob"
+        }
+        files: dict[str, FileFacts | None] = {}
+        for path in paths:
+            sha = blobs.get(path)
+            seen = run.files.get(sha) if sha else None
+            if sha is None:
+                files[path] = None
+            elif seen is not None and seen.text is not None:
+                files[path] = replace(seen, path=path, kind="document")
+            else:
+                facts = FileFacts(path, sha, "document", text=run.blob_text(full_name, sha))
+                run.files[sha] = files[path] = facts
+        return FileBundle(commit, files, client.stats())
 
 
 class _Crawl:

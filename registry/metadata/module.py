@@ -48,6 +48,8 @@ class ModuleMetadata:
     depends_on: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
     source: str = "sva-module.yml"
+    # Guides in the repository: name -> {language: path} (``docs:``; a plain path is German).
+    docs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def to_export(self) -> dict[str, Any]:
         """The module dict of docs/export-format.md (``releases`` empty)."""
@@ -268,7 +270,23 @@ def _build(data: dict[str, Any], source: str) -> ModuleMetadata:
         depends_on={k: v for k, v in _dict(data.get("dependsOn")).items() if isinstance(v, str)},
         extra={k: v for k, v in data.items() if k.startswith("x-")},
         source=source,
+        docs=_docs(data.get("docs")),
     )
+
+
+def _docs(value: Any) -> dict[str, dict[str, str]]:
+    docs: dict[str, dict[str, str]] = {}
+    for name, paths in _dict(value).items():
+        given = i18n(paths) if isinstance(paths, (str, dict)) else {}
+        # Unsafe paths are reported by the schema and never read.
+        found = {
+            lang: path
+            for lang, path in given.items()
+            if isinstance(path, str) and not path.startswith("/") and ".." not in path.split("/")
+        }
+        if found:
+            docs[str(name)] = found
+    return docs
 
 
 def i18n(value: Any) -> dict[str, str | None]:

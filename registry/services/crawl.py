@@ -48,6 +48,7 @@ from registry.services.advisories import apply_repository_advisories
 from registry.services.crawl_queue import repository_key
 from registry.services.events import bump, record_event
 from registry.services.platform import apply_source_facts, source_rules
+from registry.services.repository_guides import with_guides
 from registry.services.sources import FIELDS_BY_PATH, Origin, claims_of, merge_fields
 from registry.services.sources import changed as fields_changed
 from registry.services.transfer import assign, normalize_depends, normalize_requires
@@ -274,7 +275,11 @@ def _crawl(
         return _gone(session, state, targets, error)
     except CrawlError as error:
         return _failed(session, state, targets, error)
-    return apply_snapshot(session, state, targets, snapshot, now, withdraw=withdraw)
+    outcome = apply_snapshot(session, state, targets, snapshot, now, withdraw=withdraw)
+    # Guides named in sva-module.yml docs: read at the newest release (services/repository_guides).
+    return with_guides(
+        session, crawler, full_name(state.repository), targets.standalone, snapshot, outcome=outcome
+    )
 
 
 def get_crawl_state(session: Session, repository: str) -> CrawlState | None:
