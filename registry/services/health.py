@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from registry.compat.versions import version_key
 from registry.db import utcnow
-from registry.models import CrawlState, Deployment, Module, Report
+from registry.models import Component, CrawlState, Deployment, Module, Report
 from registry.services.advisories import coverage_by_advisory, list_advisories
 from registry.services.crawl import repository_url
 
@@ -195,10 +195,16 @@ def module_facts(
 
 
 def _crawl_known(session: Session, module: Module) -> dict[str, Any]:
-    if not module.repository:
+    """What the crawler knows of the module's repository (an in-app module: its host's)."""
+    repository = module.repository
+    if module.kind == "in-app" and module.host_component:
+        repository = session.scalar(
+            select(Component.repository).where(Component.name == module.host_component)
+        )
+    if not repository:
         return {}
     state = session.scalar(
-        select(CrawlState).where(CrawlState.repository == repository_url(module.repository))
+        select(CrawlState).where(CrawlState.repository == repository_url(repository))
     )
     return dict(state.known or {}) if state is not None else {}
 

@@ -82,3 +82,21 @@ def test_a_crawl_stores_repository_advisories_once_a_day(
     again_stored = advisories.get_advisory(session, stored.id)
     assert again_stored.withdrawn is not None
     assert [a.id for a in advisories.list_advisories(session)] == [stored.id]
+
+
+def test_health_of_an_in_app_module_reads_its_host_repository(
+    session: Session, crawler: GitHubCrawler
+) -> None:
+    from registry.models import Module
+    from registry.services.health import module_health
+    from tests.services.test_crawl_service import _app
+
+    app = _app(session)
+    crawl_repository(session, crawler, app, now=NOW)
+    waste = session.query(Module).filter_by(slug="abfallkalender").one()
+    health = module_health(session, waste, NOW)
+    codes = {r["code"] for r in health["maintenance"]["reasons"]}
+    assert "activity-unknown" not in codes  # the app repository's activity was asked
+    assert codes & {"recent-commits", "no-recent-commit"}
+    security = {r["code"] for r in health["security"]["reasons"]}
+    assert "security-policy-unknown" not in security
