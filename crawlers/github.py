@@ -328,6 +328,25 @@ class GitHubCrawler:
         """Close the HTTP connection pool."""
         self._github.close()
 
+    def tag_refs(self, full_name: str) -> tuple[TagRef, ...]:
+        """Every tag of ``full_name`` and its commit (for checking a mirror); 1 request a page."""
+        client = _Client(
+            self._github,
+            settings=self.settings,
+            counter=_Counter(),
+            repository=full_name,
+            sleep=self._sleep,
+            clock=self._clock,
+        )
+        run = _Crawl(
+            client=client,
+            settings=self.settings,
+            known=KnownState(),
+            paths=frozenset(),
+            tag_prefix=None,
+        )
+        return run.paged(f"/repos/{full_name}/tags", None, _tag_ref)
+
     def crawl(
         self,
         full_name: str,

@@ -33,6 +33,7 @@ import requests
 from gitlab import Gitlab
 from gitlab.exceptions import GitlabError
 
+from crawlers.appsource import SourceRules
 from crawlers.base import (
     LICENSE_FILE_STEMS,
     METADATA_FILES,
@@ -360,12 +361,17 @@ class GitLabCrawler:
         *,
         paths_of_interest: Iterable[str] = (),
         tag_prefix: str | None = None,
+        daily_since: datetime | None = None,
+        sources: SourceRules | None = None,
     ) -> RepositorySnapshot:
         """Crawl the project ``full_name`` given what the caller ``known``s from before.
 
         ``paths_of_interest`` are checked in the tree of every tag of interest (tags starting
         with ``tag_prefix``, or all). Raises :class:`~crawlers.errors.CrawlError` subclasses.
+        Not read on GitLab yet (the snapshot leaves them out): the daily facts (this crawler
+        has no ``supports_daily``) and the app's GraphQL ``sources``.
         """
+        del daily_since, sources
         run = _Crawl(
             self._client(full_name),
             self.settings,

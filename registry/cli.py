@@ -421,6 +421,73 @@ def platform_import(context: Context, path: str) -> None:
     click.echo(f"{path}: {added['requirements']} requirements, {added['changes']} changes added")
 
 
+@cli.group()
+def mirrors() -> None:
+    """Mirrors of a module on other forges (checked at most daily for the same tags)."""
+
+
+@mirrors.command("add")
+@click.argument("slug")
+@click.argument("url")
+@pass_context
+def mirrors_add(context: Context, slug: str, url: str) -> None:
+    """Record URL (a repository on a configured forge) as a mirror of module SLUG."""
+    from registry.services import catalog
+    from registry.services.mirrors import forge_of, record_mirror
+    from registry.services.modules import canonical_repository
+
+    context.upgrade()
+    hosts = context.settings.forge_hosts
+    with context.session() as session:
+        module = catalog.get_module(session, slug)
+        mirror = record_mirror(
+            session,
+            module,
+            canonical_repository(url, hosts),
+            source="admin",
+            forge=forge_of(url, hosts),
+        )
+        session.commit()
+    if mirror is None:
+        click.echo(f"{url} is the primary repository of {slug}, no mirror", err=True)
+        sys.exit(1)
+    click.echo(f"{slug}: mirror {mirror.url} ({mirror.forge or 'unknown forge'}), {mirror.status}")
+
+
+@mirrors.command("list")
+@click.argument("slug")
+@pass_context
+def mirrors_list(context: Context, slug: str) -> None:
+    """The mirrors of module SLUG with their last check."""
+    from registry.services import catalog
+
+    context.upgrade()
+    with context.session() as session:
+        for mirror in catalog.get_module(session, slug).mirrors:
+            checked = mirror.checked_at.isoformat() if mirror.checked_at else "never"
+            missing = ", ".join(mirror.missing_tags or []) or "-"
+            click.echo(f"{mirror.url}\t{mirror.status}\tchecked {checked}\tmissing {missing}")
+
+
+@mirrors.command("check")
+@pass_context
+def mirrors_check(context: Context) -> None:
+    """Check every mirror not checked within a day (the scheduler does this too)."""
+    from registry.db import make_session_factory
+    from registry.jobs import build_crawler, run_mirror_checks
+
+    context.upgrade()
+    forges = build_crawler(context.settings)
+    try:
+        checks = run_mirror_checks(make_session_factory(context.engine), forges)
+    finally:
+        forges.close()
+    for check in checks:
+        missing = f" (missing {', '.join(check.missing_tags)})" if check.missing_tags else ""
+        click.echo(f"{check.module}: {check.url} {check.status}{missing} {check.message}".rstrip())
+    click.echo(f"{len(checks)} mirror(s) checked")
+
+
 @cli.command("crawl")
 @click.option("--module", "slug", default=None, help="Crawl the repository of this module.")
 @click.option("--all", "crawl_all", is_flag=True, help="Crawl every known repository now.")

@@ -46,6 +46,7 @@ from registry.services.crawl import (
     rate_limited_until,
 )
 from registry.services.crawl_queue import pending_requests, repository_key
+from registry.services.mirrors import MirrorCheck, check_mirrors
 
 logger = logging.getLogger(__name__)
 
@@ -270,6 +271,17 @@ def run_queued_crawls(
     return outcomes
 
 
+def run_mirror_checks(
+    sessions: sessionmaker[Session], forges: Forges, *, now: datetime | None = None
+) -> list[MirrorCheck]:
+    """Check every mirror due (at most daily) against its module's primary, in one transaction."""
+    with session_scope(sessions) as session:
+        checks = check_mirrors(session, forges, now=now)
+    for check in checks:
+        logger.info("mirror %s of %s: %s", check.url, check.module, check.status)
+    return checks
+
+
 def _paused_forges(
     session: Session, crawler: RepositoryCrawler | Forges, now: datetime | None
 ) -> set[str]:
@@ -307,6 +319,8 @@ class SchedulerRunner:
         run_due_crawls(
             self.engine, self.sessions, self.crawler, interval=interval, withdraw=self.withdraw
         )
+        if isinstance(self.crawler, Forges):
+            run_mirror_checks(self.sessions, self.crawler)
 
     def queue_job(self) -> None:
         """Queued crawl requests (API, webhooks)."""

@@ -35,15 +35,20 @@ class GitLabDelivery:
 
 def project_paths(event: str, payload: dict[str, Any]) -> list[str]:
     """Paths (``group/sub/name``) a delivery is about; a rename or transfer adds the old one."""
-    project = payload.get("project") if isinstance(payload.get("project"), dict) else {}
+    project = _project(payload)
     paths = [project.get("path_with_namespace"), payload.get("path_with_namespace")]
     if event == "System Hook":
         paths.append(payload.get("old_path_with_namespace"))
     return list(dict.fromkeys(p.strip("/") for p in paths if isinstance(p, str) and p.strip("/")))
 
 
+def _project(payload: dict[str, Any]) -> dict[str, Any]:
+    project = payload.get("project")
+    return project if isinstance(project, dict) else {}
+
+
 def _project_id(payload: dict[str, Any]) -> int | None:
-    project = payload.get("project") if isinstance(payload.get("project"), dict) else {}
+    project = _project(payload)
     for value in (payload.get("project_id"), project.get("id")):
         if isinstance(value, int) and not isinstance(value, bool):
             return value

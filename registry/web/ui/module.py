@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import render_template, request
 from sqlalchemy.orm import Session
@@ -12,11 +13,12 @@ from registry.serialize import sorted_releases
 from registry.services import advisories, catalog
 from registry.services.health import module_health
 from registry.web.auth import current_principal
-from registry.web.common import get_session
+from registry.web.common import get_session, get_settings
 from registry.web.ui import knowledge, queries, verdicts
 from registry.web.ui.matrix import build_matrix
 
 SHOWN_RELEASES = 12
+FORGE_NAMES = {"github": "GitHub", "gitlab": "GitLab"}
 
 
 def module_page(slug: str) -> str:
@@ -44,6 +46,7 @@ def module_page(slug: str) -> str:
         ],
         health=module_health(session, module),
         crawl=queries.crawl_state(session, module.repository),
+        forge=_forge(module.repository),
         badge_url=f"{request.url_root.rstrip('/')}/badges/{slug}.svg",
         modules={slug: module},
         names=queries.display_names(session),
@@ -66,6 +69,13 @@ def _for_deployment(session: Session, slug: str) -> dict[str, Any]:
         "answer": answer,
         "installed": queries.installed_modules(chosen) if chosen is not None else {},
     }
+
+
+def _forge(repository: str | None) -> dict[str, str] | None:
+    """The forge a repository URL lives on, as the page names it (GitHub, GitLab)."""
+    host = (urlsplit(repository or "").hostname or "").lower()
+    kind = get_settings().forge_hosts.get(host)
+    return {"name": FORGE_NAMES[kind], "host": host} if kind else None
 
 
 def _license_differs(release: Release) -> bool:
