@@ -46,7 +46,7 @@ from registry.services.crawl import (
     rate_limited_until,
 )
 from registry.services.crawl_queue import pending_requests, repository_key
-from registry.services.mirrors import MirrorCheck, check_mirrors
+from registry.services.mirror_checks import MirrorCheck, check_mirrors
 
 logger = logging.getLogger(__name__)
 

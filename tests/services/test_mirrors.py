@@ -15,7 +15,8 @@ from crawlers.github import GitHubCrawler
 from crawlers.gitlab import GitLabCrawler
 from registry.models import Component, Module
 from registry.services.crawl import Forges, crawl_repository
-from registry.services.mirrors import check_mirrors, record_mirror
+from registry.services.mirror_checks import check_mirrors
+from registry.services.mirrors import record_mirror
 from tests.github_standin.model import Commit, fake_sha
 from tests.github_standin.server import GitHubStandIn
 from tests.github_standin.sva import APP
