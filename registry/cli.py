@@ -348,8 +348,26 @@ def check_command(
     if not verdicts:
         click.echo("no modules in the local database: run `sva-registry load-demo`", err=True)
     click.echo(compatibility.summary_line(document["name"], verdicts, lang))
+    _echo_best_upgrade(verdicts, document.get("modules") or {}, lang)
     for verdict in verdicts.values():
         click.echo("\n".join(compatibility.verdict_lines(verdict, lang)))
+
+
+def _echo_best_upgrade(verdicts: Any, installed: dict[str, str], lang: str) -> None:
+    """The one component upgrade that unlocks the most modules (as on the deployment page)."""
+    from registry.i18n import translator
+    from registry.services.summary import summarize
+
+    best = summarize([v.to_dict() for v in verdicts.values()], installed)["best"]
+    if best is None:
+        return
+    step, count = best["steps"][0], len(best["modules"])
+    words = translator(lang).ngettext(
+        "Most helpful upgrade: %(component)s %(version)s unlocks %(num)s module",
+        "Most helpful upgrade: %(component)s %(version)s unlocks %(num)s modules",
+        count,
+    )
+    click.echo(words % {"component": step["component"], "version": step["to"], "num": count})
 
 
 def _no_verdicts(problems: list[Any]) -> NoReturn:

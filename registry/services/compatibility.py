@@ -55,6 +55,7 @@ from registry.models import Component, ComponentCapability, ComponentVersion, Mo
 from registry.models import Release as ReleaseRow
 from registry.services.deployments import validated_document
 from registry.services.events import bump, data_versions
+from registry.services.summary import summarize
 
 log = logging.getLogger(__name__)
 
@@ -482,11 +483,16 @@ def compatibility_answer(
     deployment_id: int | None,
     modules: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """``{"deployment": id, "modules": [verdict, ...]}`` of DESIGN §5 (unknown slugs: NotFound)."""
+    """``{"deployment": id, "modules": [verdict, ...]}`` of DESIGN §5 (unknown slugs: NotFound);
+    the answer about all modules also has ``summary`` (``registry.services.summary``)."""
     if modules is not None:
         require_modules(cache.snapshot(session), modules)
     verdicts = cache.verdicts(session, state, modules)
-    return {"deployment": deployment_id, "modules": [v.to_dict() for v in verdicts.values()]}
+    answers = [v.to_dict() for v in verdicts.values()]
+    body: dict[str, Any] = {"deployment": deployment_id, "modules": answers}
+    if modules is None:
+        body["summary"] = summarize(answers, dict(state.modules))
+    return body
 
 
 def module_answer(

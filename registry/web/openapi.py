@@ -300,11 +300,36 @@ VERDICT = obj(
     },
 )
 
+SUMMARY_GROUP = obj(
+    ["steps", "possible", "modules"],
+    {
+        "steps": array({"type": "object", "description": "plan steps, each with its kind"}),
+        "possible": {"type": "boolean"},
+        "modules": array({"type": "string"}),
+    },
+)
+
 COMPATIBILITY = obj(
     ["deployment", "modules"],
     {
         "deployment": {**nullable("integer"), "description": "null for a what-if query"},
         "modules": array(ref("Verdict")),
+        "summary": obj(
+            ["runs", "adoptableNow", "blocked", "groups", "best"],
+            {
+                "runs": {"type": "integer", "description": "modules the deployment runs"},
+                "adoptableNow": {
+                    "type": "integer",
+                    "description": "modules it does not run and could adopt now",
+                },
+                "blocked": {"type": "integer", "description": "modules with no adoptable release"},
+                "groups": array(SUMMARY_GROUP),
+                "best": {
+                    "oneOf": [SUMMARY_GROUP, {"type": "null"}],
+                    "description": "the one component upgrade that unlocks the most modules",
+                },
+            },
+        ),
         "query": {"type": "object", "description": "the hypothetical deployment (what-if only)"},
     },
 )

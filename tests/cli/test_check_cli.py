@@ -146,3 +146,10 @@ def test_check_refuses_modules_and_releases_that_are_not_real(demo_url, tmp_path
     assert "no module 'chatbott'; did you mean chatbot" in result.output
     assert "nachrichten" not in result.output  # a local build of a real release is fine
     assert "2 problem(s): no verdicts" in result.output
+
+
+def test_check_names_the_most_helpful_upgrade(demo_url):
+    result = run(demo_url, "check", str(MUSTERHAUSEN))
+    assert "Hilfreichstes Update: app 4.3.0 schaltet" in result.output
+    english = run(demo_url, "check", str(MUSTERHAUSEN), "--lang", "en")
+    assert "Most helpful upgrade: app 4.3.0 unlocks" in english.output

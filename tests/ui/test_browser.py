@@ -156,9 +156,33 @@ def test_deployment_verdicts(page, server: Server) -> None:  # type: ignore[no-u
     check_accessibility(page, "deployments")
     page.get_by_role("link", name="Guben (Demo)").click()
     chatbot = page.locator("article", has=page.get_by_role("heading", name="Chatbot"))
-    assert "Benötigt Smart Village App ==4.3.0; die Installation hat 4.2.0." in chatbot.inner_text()
-    assert "Aktualisieren Sie Smart Village App von 4.2.0 auf 4.3.0." in chatbot.inner_text()
+    # Reasons and plan are folded; opening the details shows them.
+    reason = chatbot.get_by_text("Benötigt Smart Village App 4.3.0; die Installation hat 4.2.0.")
+    expect(reason).to_be_hidden()
+    chatbot.locator("summary").click()
+    expect(reason).to_be_visible()
+    expect(chatbot).to_contain_text("Aktualisieren Sie Smart Village App von 4.2.0 auf 4.3.0.")
     check_accessibility(page, "deployment")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_magdeburg_page_answers_in_its_first_screen(page, server: Server, width: int) -> None:  # type: ignore[no-untyped-def]
+    height = 900 if width == 1280 else 844
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"/deployments/{server.ids['Magdeburg (Demo)']}")
+    answer = page.locator("#answer")
+    expect(answer).to_contain_text("weitere Module sind jetzt übernehmbar")
+    best = answer.locator(".answer-best")
+    expect(best).to_contain_text("Smart Village App auf 4.3.0 aktualisieren: schaltet")
+    # Both the figures and the best upgrade are inside the first screen.
+    box = best.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= height
+    page.screenshot(path=str(ARTIFACTS / f"magdeburg-first-screen-{width}px.png"))
+    # A group links to its module's card further down.
+    page.locator("#fixes").get_by_role("link", name="Chatbot").click()
+    assert page.url.endswith("#v-chatbot")
+    expect(page.locator("#v-chatbot")).to_be_in_viewport()
+    check_accessibility(page, f"magdeburg-{width}px")
 
 
 def test_what_if(page, server: Server) -> None:  # type: ignore[no-untyped-def]
@@ -264,8 +288,12 @@ def test_keyboard_only_main_flow(page, server: Server) -> None:  # type: ignore[
     tab_to(page, "section:has(#for-you) button")
     page.keyboard.press("Enter")
     page.wait_for_url("**deployment=*")
-    answer = page.locator("#for-you ~ div[role=status]").inner_text()
-    assert "Noch nicht übernehmbar" in answer and "„vouchers“" in answer
+    # The reasons are folded: open them with the keyboard.
+    tab_to(page, "#for-you ~ div[role=status] summary")
+    page.keyboard.press("Enter")
+    answer = page.locator("#for-you ~ div[role=status]")
+    expect(answer).to_contain_text("„Gutscheine (vouchers)“")
+    assert "Noch nicht übernehmbar" in answer.inner_text()
     tab_to(page, "a[href='/deployments']")
     page.keyboard.press("Enter")
     page.wait_for_url("**/deployments")

@@ -27,23 +27,41 @@ def test_chatbot_blocked_for_app_420_with_plan_in_german(client, demo) -> None:
     html = _html(client, f"/deployments/{deployment_id(demo, 'Guben (Demo)')}")
     chatbot = _article(html, "chatbot")
     assert "Noch nicht übernehmbar" in chatbot
-    assert "Benötigt Smart Village App ==4.3.0; die Installation hat 4.2.0." in chatbot
+    # The requirement in words: the version, no range operator.
+    assert "Benötigt Smart Village App 4.3.0; die Installation hat 4.2.0." in chatbot
     assert "Aktualisieren Sie Smart Village App von 4.2.0 auf 4.3.0." in chatbot
 
 
 def test_voucher_module_names_missing_capabilities_in_english(client, demo) -> None:
     html = _html(client, f"/deployments/{deployment_id(demo, 'Kiel (Demo)')}?lang=en")
     vouchers = _article(html, "gutscheine")
-    assert "feature “vouchers”, which the deployment does not offer" in vouchers
-    assert "redeemQuotaOfVoucher" in vouchers
+    # Capabilities by their label, the GraphQL field second.
+    assert "feature “Vouchers (vouchers)”, which the deployment does not offer" in vouchers
+    assert "Redeem vouchers (redeemQuotaOfVoucher)" in vouchers
 
 
 def test_deployment_page_summarises_the_most_helpful_upgrade(client, demo) -> None:
     html = _html(client, f"/deployments/{deployment_id(demo, 'Kiel (Demo)')}")
-    summary = html.split('id="best-heading"', 1)[1].split("</section>", 1)[0]
-    first = summary.split("<li>", 2)[1]
-    assert "Smart Village App auf 4.3.0 aktualisieren" in first
-    assert "what-if?app=4.3.0" in first
+    answer = html.split('id="answer-heading"', 1)[1].split("</section>", 1)[0]
+    best = answer.split('class="answer-best"', 1)[1]
+    assert "Smart Village App auf 4.3.0 aktualisieren: schaltet" in best
+    assert "what-if?app=4.3.0" in best
+
+
+def test_the_magdeburg_page_answers_first(client, demo) -> None:
+    html = _html(client, f"/deployments/{deployment_id(demo, 'Magdeburg (Demo)')}")
+    # The answer comes before the facts, the what-if form and the module cards.
+    answer = html.index('id="answer-heading"')
+    assert answer < html.index('class="facts"') < html.index('id="what-if-heading"')
+    figures = " ".join(re.sub(r"<[^>]+>", " ", html[answer : html.index("</ul>", answer)]).split())
+    assert re.search(r"5 Module laufen .* weitere Module sind jetzt übernehmbar", figures)
+    fixes = html.split('id="fixes-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Smart Village App auf 4.3.0 aktualisieren: schaltet" in fixes
+    assert 'href="#v-chatbot"' in fixes  # each group links to its modules
+    assert "Gutscheine einlösen, Gutscheine bieten" in fixes
+    # Details are folded: reasons and plans sit inside <details>.
+    chatbot = _article(html, "chatbot")
+    assert chatbot.index("<details>") < chatbot.index("Benötigt")
 
 
 def test_what_if_app_and_capabilities_unlocks_vouchers(client, demo) -> None:

@@ -8,7 +8,7 @@ from flask import Flask
 from registry.models import Component, ComponentVersion, Release
 from registry.web.i18n import init_i18n
 from registry.web.ui.charts import PLOT_WIDTH, horizontal_bars, vertical_bars
-from registry.web.ui.deployment import best_steps, changed_versions, compare, hypothetical
+from registry.web.ui.deployment import hypothetical
 from registry.web.ui.deployment_form import (
     apply_problems,
     document_from_form,
@@ -120,54 +120,6 @@ def test_hypothetical_changes_only_the_query_and_keeps_the_original() -> None:
     assert document["components"]["mainserver"]["capabilities"] == ["news"]
 
 
-def _answer(module: str, adoptable: list[str], plan: dict | None = None) -> dict:
-    return {
-        "module": module,
-        "adoptable": adoptable,
-        "newest": "2",
-        "blocked": [],
-        "upgradePlan": plan,
-    }
-
-
-def test_compare_sorts_modules_into_gained_lost_newer_same() -> None:
-    before = [_answer("a", []), _answer("b", ["1"]), _answer("c", ["1"]), _answer("d", ["1"])]
-    after = [_answer("a", ["1"]), _answer("b", []), _answer("c", ["2", "1"]), _answer("d", ["1"])]
-    result = compare(before, after)
-    assert [a["module"] for a in result["gained"]] == ["a"]
-    assert [a["module"] for a in result["lost"]] == ["b"]
-    assert [(b["module"], a["adoptable"][0]) for b, a in result["newer"]] == [("c", "2")]
-    assert [a["module"] for a in result["same"]] == ["d"]
-
-
-def test_best_steps_counts_single_component_plans_only() -> None:
-    app = {"possible": True, "steps": [{"component": "app", "from": "4.1.3", "to": "4.3.0"}]}
-    both = {
-        "possible": True,
-        "steps": [
-            app["steps"][0],
-            {"component": "mainserver", "capabilities": ["vouchers"], "from": None, "to": None},
-        ],
-    }
-    impossible = {"possible": False, "steps": [{"component": "app", "from": "4.1.3", "to": None}]}
-    answers = [
-        _answer("nachrichten", ["4.1.3"], app),
-        _answer("chatbot", [], app),
-        _answer("gutscheine", [], both),  # needs more than the app: not counted
-        _answer("x", [], impossible),
-    ]
-    steps = best_steps(answers, {"nachrichten": "4.1.3"})
-    assert steps == [
-        {
-            "component": "app",
-            "from": "4.1.3",
-            "to": "4.3.0",
-            "new": ["chatbot"],
-            "updated": ["nachrichten"],
-        }
-    ]
-
-
 def test_bar_charts_scale_to_the_largest_value() -> None:
     chart = horizontal_bars([("a", 4), ("b", 2), ("c", 0)])
     assert [bar.width for bar in chart.bars] == [PLOT_WIDTH, PLOT_WIDTH / 2, 0]
@@ -209,22 +161,3 @@ def test_matrix_answers_each_release_against_known_versions() -> None:
     # not constrained by any release, so it has no columns.
     assert [c.version.version for c in matrix.columns] == ["4.3.0", "4.2.0", "3.0.0"]
     assert matrix.cells == [[True, True, False], [False, False, True], [None, None, None]]
-
-
-def test_changed_versions_names_only_components_whose_version_moves() -> None:
-    old = {
-        "components": {
-            "app": "4.1.3",
-            "studio": {"version": "0.0.1"},
-            "mainserver": {"commit": "abc1234"},
-        }
-    }
-    new = {
-        "components": {
-            "app": "4.3.0",
-            "studio": {"version": "0.0.1", "capabilities": ["x"]},  # same version
-            "mainserver": {"commit": "abc1234", "capabilities": ["vouchers"]},  # no version
-            "humhub": "1.17.0",  # new component
-        }
-    }
-    assert changed_versions(old, new) == [("app", "4.3.0"), ("humhub", "1.17.0")]

@@ -282,3 +282,18 @@ def test_token_of_a_deleted_deployment_is_refused(client, stored, admin):
     created = client.post("/api/v1/deployments", json=DOCUMENT, headers=admin).get_json()
     again = f"/api/v1/deployments/{created['id']}"
     assert client.put(again, json=DOCUMENT, headers=stored["public_token"]).status_code == 401
+
+
+def test_compatibility_answer_has_the_summary_with_groups(client, demo):
+    from tests.ui.conftest import deployment_id
+
+    magdeburg = deployment_id(demo, "Magdeburg (Demo)")
+    body = client.get(f"/api/v1/deployments/{magdeburg}/compatibility").get_json()
+    summary = body["summary"]
+    assert summary["runs"] == 5
+    assert summary["best"]["steps"][0] | {"kind": "update"} == summary["best"]["steps"][0]
+    assert summary["best"]["steps"][0]["to"] == "4.3.0"
+    grouped = {slug for group in summary["groups"] for slug in group["modules"]}
+    assert "chatbot" in grouped and set(summary["best"]["modules"]) <= grouped
+    one = client.get(f"/api/v1/deployments/{magdeburg}/compatibility/chatbot").get_json()
+    assert "summary" not in one

@@ -17,7 +17,7 @@ from registry.web.i18n import init_i18n
 from registry.web.ui import activity, auth, catalogue, components, deployment, knowledge, module
 from registry.web.ui.health import health_reason
 from registry.web.ui.links import url_with
-from registry.web.ui.reasons import describe_event, explain_reason, explain_step
+from registry.web.ui.reasons import describe_event, explain_reason, explain_step, group_words
 
 ui = Blueprint("ui", __name__)
 
@@ -98,6 +98,7 @@ def _setup(state: object) -> None:
         explain_reason=explain_reason,
         explain_step=explain_step,
         describe_event=describe_event,
+        group_words=group_words,
         health_reason=health_reason,
     )
     app.jinja_env.filters.update(markdown=knowledge.markdown, excerpt=knowledge.excerpt)

@@ -14,6 +14,7 @@ from registry.errors import InvalidInput
 from registry.models import Deployment
 from registry.services import advisories
 from registry.services import deployments as service
+from registry.services.summary import changed_versions, compare, summarize
 from registry.services.tokens import Principal
 from registry.web.auth import current_principal
 from registry.web.common import get_session
@@ -52,7 +53,7 @@ def deployment_page(deployment_id: int) -> str:
         installed=installed,
         groups=_grouped(answers, installed),
         affected=advisories.running_affected(session, installed),
-        best_steps=best_steps(answers, installed),
+        summary=summarize(answers, installed),
         modules=queries.modules_by_slug(session),
         names=queries.display_names(session),
         may_edit=_may_edit(principal, deployment),
@@ -94,22 +95,6 @@ def _changes(deployment: Deployment, document: dict[str, Any]) -> dict[str, Any]
         installed = queries.installed_modules(deployment)
         changes["newer"] = [pair for pair in changes["newer"] if pair[1]["module"] not in installed]
     return {"changes": changes, "upgrades": upgrades}
-
-
-def changed_versions(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
-    """(component, new version) for each component whose version differs in ``new``."""
-    changed = []
-    for name, value in sorted((new.get("components") or {}).items()):
-        version = _version_of(value)
-        if version and version != _version_of((old.get("components") or {}).get(name)):
-            changed.append((name, version))
-    return changed
-
-
-def _version_of(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return value.get("version")
-    return None if value is None else str(value)
 
 
 def deployment_new() -> ResponseReturnValue:
@@ -172,50 +157,6 @@ def hypothetical(document: dict[str, Any], args: Any) -> dict[str, Any]:
             else:
                 components[name] = value
     return changed
-
-
-def compare(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    """Modules that become adoptable, stop being adoptable, or get newer adoptable versions."""
-    old = {a["module"]: a for a in before}
-    result: dict[str, list[Any]] = {"gained": [], "lost": [], "newer": [], "same": []}
-    for answer in after:
-        previous = old.get(answer["module"], {"adoptable": []})
-        was, now = previous.get("adoptable") or [], answer.get("adoptable") or []
-        if now and not was:
-            result["gained"].append(answer)
-        elif was and not now:
-            result["lost"].append(answer)
-        elif now and was and now[0] != was[0]:
-            result["newer"].append((previous, answer))
-        else:
-            result["same"].append(answer)
-    return result
-
-
-def best_steps(answers: list[dict[str, Any]], installed: dict[str, str]) -> list[dict[str, Any]]:
-    """Component upgrades that the upgrade plans ask for, with the modules each one helps:
-    ``[{"component", "from", "to", "new": [slugs], "updated": [slugs]}]``, most helpful first.
-
-    Only plans that are possible and consist of component version steps alone count: those
-    are what one upgrade of the platform achieves by itself.
-    """
-    found: dict[tuple[str, str], dict[str, Any]] = {}
-    for answer in answers:
-        plan = answer.get("upgradePlan") or {}
-        steps = plan.get("steps") or []
-        if not plan.get("possible") or len(steps) != 1:
-            continue
-        step = steps[0]
-        if not step.get("component") or not step.get("to") or step.get("capabilities"):
-            continue
-        key = (step["component"], step["to"])
-        entry = found.setdefault(
-            key,
-            {"component": key[0], "from": step.get("from"), "to": key[1], "new": [], "updated": []},
-        )
-        helped = "updated" if answer["module"] in installed else "new"
-        entry[helped].append(answer["module"])
-    return sorted(found.values(), key=lambda e: (-len(e["new"]) - len(e["updated"]), e["to"]))
 
 
 def _checked(form: DeploymentForm, deployment_id: int | None) -> dict[str, Any] | None:

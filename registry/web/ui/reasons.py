@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from registry.web.i18n import gettext as _
+from registry.web.i18n import ngettext
+from registry.web.ui.labels import capability_label, has_label
 
 
 def explain_reason(reason: dict[str, Any], names: dict[str, str] | None = None) -> str:
@@ -15,7 +19,14 @@ def explain_reason(reason: dict[str, Any], names: dict[str, str] | None = None) 
     values = {
         "component": _name(names, reason.get("component")),
         "module": _name(names, reason.get("module")),
-        "required": reason.get("required") or "",
+        "required": range_words(reason.get("required") or "")
+        if code
+        in ("version-mismatch", "version-unknown", "component-missing", "dependency-unsatisfiable")
+        else (
+            capability_words(reason.get("component"), reason.get("required") or "")
+            if code == "capability-missing"
+            else reason.get("required") or ""
+        ),
         "actual": reason.get("actual") or _("nothing"),
     }
     template = _reason_templates().get(code)
@@ -59,7 +70,7 @@ def _name(names: dict[str, str], key: str | None) -> str:
 def explain_step(step: dict[str, Any], names: dict[str, str] | None = None) -> str:
     """One upgrade-plan step in words."""
     name = _name(names or {}, step.get("component") or step.get("module"))
-    capabilities = ", ".join(step.get("capabilities") or [])
+    capabilities = capability_list(step.get("component"), step.get("capabilities") or [], raw=True)
     if "to" in step and step["to"] is None:
         return _(
             "No known version of %(name)s is enough: %(message)s",
@@ -130,3 +141,115 @@ def describe_event(event: Any, names: dict[str, str] | None = None) -> str:
         ),
     }
     return texts.get(event.kind) or f"{event.kind} {module} {version}".strip()
+
+
+_SPECIFIER = re.compile(r"^\s*(===|==|!=|~=|>=|<=|>|<|\^|~)?\s*v?([0-9A-Za-z.*+!-]+)\s*$")
+
+
+def range_words(text: str) -> str:
+    """A version range in words: ``==4.3.0`` -> ``4.3.0``, ``>=1.2`` -> ``from 1.2`` ("ab
+    1.2"), ``>=1.2,<2`` -> ``from 1.2, below 2``, ``*`` -> ``any version``; alternatives
+    (``a || b``) joined by "or". Text it cannot read is shown as it is."""
+    text = (text or "").strip()
+    if text in ("", "*", "x"):
+        return _("any version")
+    alternatives = [part for part in text.split("||") if part.strip()]
+    worded = []
+    for alternative in alternatives:
+        parts = [p for p in re.split(r"[,\s]+(?=[<>=!~^]|$)|,", alternative) if p.strip()]
+        phrases = [_specifier_words(part) for part in parts]
+        if None in phrases:
+            return text
+        worded.append(", ".join(p for p in phrases if p))
+    return _(" or ").join(worded)
+
+
+def _specifier_words(part: str) -> str | None:
+    match = _SPECIFIER.match(part)
+    if match is None:
+        return None
+    operator, version = match.group(1) or "==", match.group(2)
+    if version.endswith((".*", ".x")):
+        return _("any %(version)s version", version=version[:-2])
+    words: dict[str, Callable[[str], str]] = {
+        "==": str,
+        "===": str,
+        "!=": lambda v: _("not %(version)s", version=v),
+        ">=": lambda v: _("from %(version)s", version=v),
+        ">": lambda v: _("above %(version)s", version=v),
+        "<=": lambda v: _("up to %(version)s", version=v),
+        "<": lambda v: _("below %(version)s", version=v),
+        "~=": lambda v: _("compatible with %(version)s", version=v),
+        "^": lambda v: _("compatible with %(version)s", version=v),
+        "~": lambda v: _("%(version)s with bug fixes", version=v),
+    }
+    return words[operator](version)
+
+
+def capability_words(component: str | None, name: str) -> str:
+    """A capability by its readable name with the technical name second:
+    ``Gutscheine (vouchers)``; the name alone when no label is known."""
+    label = capability_label(component, name)
+    return f"{label} ({name})" if has_label(component, name) else name
+
+
+def capability_list(component: str | None, names: list[str], *, raw: bool = False) -> str:
+    """Capabilities by their readable names (``vouchers`` -> "Gutscheine"), comma separated;
+    with ``raw`` the technical name follows each label."""
+    word = capability_words if raw else capability_label
+    return ", ".join(word(component, name) for name in names)
+
+
+def fix_words(steps: list[dict[str, Any]], names: dict[str, str] | None = None) -> str:
+    """What one group's plan asks for, as one phrase: "Update the app to 4.3.0 and offer
+    the mainserver feature Vouchers"."""
+    names = names or {}
+    return _(" and ").join(_step_phrase(step, names) for step in steps)
+
+
+def _step_phrase(step: dict[str, Any], names: dict[str, str]) -> str:
+    kind = step.get("kind")
+    name = _name(names, step.get("component") or step.get("module"))
+    version = step.get("to") or ""
+    capabilities = step.get("capabilities") or []
+    if kind == "impossible":
+        return (
+            _("no known version is enough (%(name)s)", name=name)
+            if name
+            else _("nothing known unblocks it")
+        )
+    if kind == "module":
+        return _("install the module %(name)s %(version)s", name=name, version=version)
+    phrase = {
+        "update": _("update %(name)s to %(version)s", name=name, version=version),
+        "downgrade": _("go back to %(name)s %(version)s", name=name, version=version),
+        "add": _("add %(name)s %(version)s", name=name, version=version),
+    }.get(str(kind), "")
+    if capabilities:
+        offer = ngettext(
+            "%(name)s must offer the feature %(features)s",
+            "%(name)s must offer the features %(features)s",
+            len(capabilities),
+            name=name,
+            features=capability_list(step.get("component"), capabilities),
+        )
+        phrase = _("%(first)s; %(then)s", first=phrase, then=offer) if phrase else offer
+    return phrase
+
+
+def group_words(group: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """One group of the summary as a sentence: "Update the app to 4.3.0: unlocks 23 modules"."""
+    count = len(group["modules"])
+    fix = fix_words(group["steps"], names)
+    if not group.get("possible"):
+        text = ngettext(
+            "Not solvable yet (%(fix)s): %(num)s module",
+            "Not solvable yet (%(fix)s): %(num)s modules",
+            count,
+            fix=fix,
+        )
+    else:
+        text = ngettext(
+            "%(fix)s: unlocks %(num)s module", "%(fix)s: unlocks %(num)s modules", count, fix=fix
+        )
+    return text[:1].upper() + text[1:]
