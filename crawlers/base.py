@@ -623,3 +623,19 @@ def license_spdx_or_none(spdx_id: str | None) -> str | None:
     if spdx_id is None or spdx_id.strip().upper() in UNKNOWN_SPDX_IDS:
         return None
     return spdx_id.strip()
+
+
+def license_entry(entries: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The license file among a tree's entries (``path``, ``type``): a root blob named like
+    LICENSE/LICENCE/COPYING/UNLICENSE with any extension, LICENSE preferred."""
+    candidates = [
+        e
+        for e in entries
+        if e.get("type") == "blob"
+        and "/" not in e["path"]
+        and e["path"].lower().split(".")[0] in LICENSE_FILE_STEMS
+    ]
+    candidates.sort(
+        key=lambda e: (LICENSE_FILE_STEMS.index(e["path"].lower().split(".")[0]), e["path"])
+    )
+    return candidates[0] if candidates else None

@@ -50,6 +50,7 @@ from crawlers.base import (
     RepositorySnapshot,
     TagFacts,
     TagRef,
+    license_entry,
     license_spdx_or_none,
     normalize_paths,
     present_paths,
@@ -780,7 +781,7 @@ class _Crawl:
 
     def license(self, name: str, tag: TagRef, entries: list[dict[str, Any]]) -> FileFacts | None:
         """The license file at the root of a tree with GitHub's detected SPDX id, once per blob."""
-        entry = _license_entry(entries)
+        entry = license_entry(entries)
         if entry is None:
             return None
         blob_sha = str(entry["sha"])
@@ -808,20 +809,6 @@ def _tree_entries(url: str, data: Any) -> list[dict[str, Any]]:
     if not isinstance(data, dict) or not isinstance(data.get("tree"), list):
         raise UnexpectedResponse(f"{url} answered no tree", url=url)
     return [e for e in data["tree"] if isinstance(e, dict) and "path" in e]
-
-
-def _license_entry(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
-    candidates = [
-        e
-        for e in entries
-        if e.get("type") == "blob"
-        and "/" not in e["path"]
-        and e["path"].lower().split(".")[0] in LICENSE_FILE_STEMS
-    ]
-    candidates.sort(
-        key=lambda e: (LICENSE_FILE_STEMS.index(e["path"].lower().split(".")[0]), e["path"])
-    )
-    return candidates[0] if candidates else None
 
 
 def _repository_info(data: Any) -> RepositoryInfo:

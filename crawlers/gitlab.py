@@ -35,7 +35,6 @@ from gitlab.exceptions import GitlabError
 
 from crawlers.appsource import SourceRules
 from crawlers.base import (
-    LICENSE_FILE_STEMS,
     METADATA_FILES,
     CrawlerSettings,
     CrawlStats,
@@ -47,6 +46,7 @@ from crawlers.base import (
     RepositorySnapshot,
     TagFacts,
     TagRef,
+    license_entry,
     normalize_paths,
     present_paths,
 )
@@ -582,7 +582,7 @@ class _Crawl:
 
     def license(self, project: str, entries: list[dict[str, Any]]) -> FileFacts | None:
         """The license file at the root of a tree, its license detected from its text once."""
-        entry = _license_entry(entries)
+        entry = license_entry(entries)
         if entry is None:
             return None
         blob_sha = str(entry["id"])
@@ -673,20 +673,6 @@ def _tree_entry(entry: Any) -> dict[str, Any] | None:
     if not isinstance(entry, dict) or "path" not in entry or "id" not in entry:
         return None
     return {"path": str(entry["path"]), "id": str(entry["id"]), "type": str(entry.get("type"))}
-
-
-def _license_entry(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
-    candidates = [
-        e
-        for e in entries
-        if e["type"] == "blob"
-        and "/" not in e["path"]
-        and e["path"].lower().split(".")[0] in LICENSE_FILE_STEMS
-    ]
-    candidates.sort(
-        key=lambda e: (LICENSE_FILE_STEMS.index(e["path"].lower().split(".")[0]), e["path"])
-    )
-    return candidates[0] if candidates else None
 
 
 __all__ = ["DEFAULT_API_URL", "GitLabCrawler", "base_url"]
