@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from registry.errors import NotFound
 from registry.models import Component, Module, Release
 from registry.serialize import sorted_releases
+from registry.services.knowledge_search import knowledge_module_ids
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,9 @@ def list_modules(
                         Module.summary_en,
                         Module.topic,
                     )
-                )
+                ),
+                # Guides and reports are found too (their module is the hit).
+                Module.id.in_(knowledge_module_ids(q)),
             )
         )
     if topic:

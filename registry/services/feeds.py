@@ -40,6 +40,8 @@ TITLES = {
     "advisory-published": "Security advisory {advisory} for {module}",
     "advisory-updated": "Security advisory {advisory} for {module} updated",
     "advisory-withdrawn": "Security advisory {advisory} for {module} withdrawn",
+    "guide-published": "New guide for {module}: {title}",
+    "report-published": "New experience report on {module}: {title}",
 }
 
 
@@ -157,6 +159,7 @@ def event_title(event: Event) -> str:
         "version": event.version or "",
         "deployment": data.get("name") or f"#{event.deployment_id}",
         "advisory": data.get("advisory") or "",
+        "title": data.get("title") or "",
     }
     if template is None:
         subject = " ".join(filter(None, [event.module_slug, event.version]))

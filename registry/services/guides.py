@@ -26,6 +26,7 @@ from registry.services.tokens import Principal
 PUBLISHED = "guide-published"
 FIELDS = ("title", "body", "language")
 REPOSITORY = "repository"
+DEMO = "demo"
 
 
 def list_guides(session: Session, module: Module, principal: Principal | None) -> list[Guide]:
@@ -63,6 +64,23 @@ def create_guide(session: Session, module: Module, data: Any, principal: Princip
     guide = Guide(module=module, origin="registry", title=title, body=text, language=language)
     session.add(guide)
     _add_revision(guide, principal.token_id, principal.role)
+    session.flush()
+    _published(session, guide)
+    return guide
+
+
+def add_demo_guide(
+    session: Session, module: Module, title: str, body: str, language: str
+) -> Guide | None:
+    """A guide of the bundled demo data, unless the module has one of that title already."""
+    exists = session.scalar(
+        select(Guide.id).where(Guide.module_id == module.id, Guide.title == title).limit(1)
+    )
+    if exists is not None:
+        return None
+    guide = Guide(module=module, origin="registry", title=title, body=body, language=language)
+    session.add(guide)
+    _add_revision(guide, None, DEMO)
     session.flush()
     _published(session, guide)
     return guide

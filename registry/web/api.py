@@ -35,7 +35,8 @@ from registry.web.openapi import openapi_document
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 api.record_once(lambda state: security.init_app(state.app))  # type: ignore[arg-type]
 
-CATALOG = ("catalog",)
+# Module lists also depend on guides and reports (the search finds them).
+CATALOG = ("catalog", "knowledge")
 
 
 @api.get("/modules")

@@ -40,7 +40,7 @@ REVISION = obj(
             ["token", "role"],
             {
                 "token": {**nullable("integer"), "description": "null: read from the repository"},
-                "role": {"enum": ["publisher", "admin", "repository"]},
+                "role": {"enum": ["publisher", "admin", "repository", "demo"]},
             },
         ),
         "createdAt": TIME,

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
-from registry.models import Deployment, Event
+from registry.models import Deployment, Event, Guide, Module
 from registry.services.tokens import create_token
 
 GUIDE = {"title": "Mängelmelder einführen", "body": "# Schritte\n\n1. Kategorien", "language": "de"}
@@ -242,3 +242,34 @@ def test_contact_offers_are_checked(client, demo):
     assert client.put(f"{url}/nachrichten", json=body, headers=headers).status_code == 200
     assert client.delete(f"{url}/nachrichten", headers=headers).status_code == 204
     assert client.get("/api/v1/modules/nachrichten/contacts").get_json()["items"] == []
+
+
+def test_guides_and_reports_are_found_by_the_catalogue_search_and_are_feed_events(
+    client, demo, admin
+):
+    body = {
+        "title": "Bauhof einbinden",
+        "body": "Die Zuständigkeitsgebiete zuerst",
+        "language": "de",
+    }
+    client.post("/api/v1/modules/maengelmelder/guides", json=body, headers=admin)
+    found = client.get("/api/v1/modules?q=zuständigkeitsgebiete").get_json()["items"]
+    assert [m["slug"] for m in found] == ["maengelmelder"]
+    feed = client.get("/api/v1/feed.json").get_json()
+    assert feed["items"][0]["title"] == "New guide for maengelmelder: Bauhof einbinden"
+    page = client.get("/?q=Zuständigkeitsgebiete").get_data(as_text=True)
+    assert "Bauhof einbinden" in page and "Anleitungen und Erfahrungsberichte" in page
+
+
+def test_load_demo_brings_the_maengelmelder_onboarding_guide_once(session):
+    from registry.services.demo import load_demo
+
+    load_demo(session)
+    again = load_demo(session)
+    titles = session.scalars(
+        select(Guide.title).join(Module).where(Module.slug == "maengelmelder")
+    ).all()
+    assert titles == ["Den Mängelmelder einführen"]
+    assert "guide created" not in again.summary()
+    guide = session.scalars(select(Guide)).one()
+    assert "admin-doku" in guide.body and guide.revisions[0].author_role == "demo"

@@ -14,6 +14,7 @@ from registry.models import Deployment, Module, Release
 from registry.services import catalog
 from registry.services.advisories import coverage_by_advisory
 from registry.services.health import health_by_module
+from registry.services.knowledge_search import search_knowledge
 from registry.web.auth import current_principal
 from registry.web.common import get_session
 from registry.web.i18n import localized
@@ -45,6 +46,7 @@ def index() -> str:
     chosen = queries.chosen_deployment(deployments, args.get("deployment"))
     return render_template(
         "ui/index.html",
+        knowledge_hits=search_knowledge(session, args.get("q", "")),
         rows=_sorted(_rows(session, args, chosen), sort),
         topics=catalog.topics(session),
         licenses=queries.licenses(session),

@@ -122,6 +122,16 @@ def describe_event(event: Any, names: dict[str, str] | None = None) -> str:
             "%(module)s %(version)s was withdrawn.", module=module, version=version
         ),
         "repository-archived": _("The repository of %(module)s was archived.", module=module),
+        "guide-published": _(
+            "A guide for %(module)s was published: %(title)s",
+            module=module,
+            title=data.get("title", ""),
+        ),
+        "report-published": _(
+            "An experience report on %(module)s was published: %(title)s",
+            module=module,
+            title=data.get("title", ""),
+        ),
         "metadata-invalid": _(
             "The metadata of %(module)s %(version)s has problems.", module=module, version=version
         ),
