@@ -332,7 +332,9 @@ def check_command(
     context.upgrade()
     with context.session() as session:
         policy = compatibility.policy_from_settings(context.settings)
-        verdicts = compatibility.check_deployment(session, document, policy, list(modules) or None)
+        verdicts, notices = compatibility.check_deployment(
+            session, document, policy, list(modules) or None
+        )
         # Modules and releases the file names must be real (the AGS may be the file's own
         # stored deployment, so it is not checked here); an empty registry has nothing to
         # compare with and says so below.
@@ -343,12 +345,15 @@ def check_command(
     if fmt == "json":
         body = {"deployment": None, "name": document["name"], "modules": []}
         body["modules"] = [v.to_dict() for v in verdicts.values()]
+        body["notices"] = compatibility.notices_json(notices)
         click.echo(json.dumps(body, ensure_ascii=False, indent=1))
         return
     if not verdicts:
         click.echo("no modules in the local database: run `sva-registry load-demo`", err=True)
     click.echo(compatibility.summary_line(document["name"], verdicts, lang))
     _echo_best_upgrade(verdicts, document.get("modules") or {}, lang)
+    for line in compatibility.notice_lines(notices, lang):
+        click.echo(line)
     for verdict in verdicts.values():
         click.echo("\n".join(compatibility.verdict_lines(verdict, lang)))
 

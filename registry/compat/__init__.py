@@ -12,7 +12,10 @@ Reading order (each module is written as the specification of its part of DESIGN
   (``Verdict``, ``Blocked``, ``Reason``, ``UpgradePlan``, ``PlanStep``,
   ``ComponentUpgradeReport``), each output with ``to_dict()`` (DESIGN §5 JSON).
 - ``rules``: rules 1-3 for one release (``release_reasons``); ``licenses``: rule 3.
-- ``resolver``: rule 4 with resolvelib; ``plan``: upgrade plans; ``explain``: sentences.
+- ``resolver``: rule 4 with resolvelib; ``plan``: upgrade plans (step kinds); ``notices``:
+  notices about a deployment; ``explain``: sentences for the edges.
+- ``reference``: ``ReferenceEvaluator``, the rules in code without caches (the specification
+  the fast evaluator is tested against, whole answer by whole answer).
 - ``verdict``: ``evaluate``, ``evaluate_many``, ``Evaluator`` (keep one per catalog version:
   it shares work between deployments), ``affected_modules`` (incremental recompute).
 - Optimizations only, below ``verdict``: ``prepared`` (the catalog indexed per module),
@@ -28,10 +31,12 @@ Typical use::
     payload = [v.to_dict() for v in verdicts.values()]
 """
 
-from registry.compat.explain import describe_range, explain
+from registry.compat.explain import describe_notice, describe_range, describe_step, explain
 from registry.compat.licenses import is_known_license, license_allowed
 from registry.compat.model import (
     CODES,
+    NOTICE_CODES,
+    STEP_KINDS,
     Blocked,
     Catalog,
     Channel,
@@ -39,8 +44,10 @@ from registry.compat.model import (
     ComponentState,
     ComponentUpgradeReport,
     DeploymentState,
+    KnownState,
     ModuleRequirement,
     ModuleUpdate,
+    Notice,
     PlanStep,
     Policy,
     Reason,
@@ -49,7 +56,9 @@ from registry.compat.model import (
     Verdict,
     normalize_version,
 )
+from registry.compat.notices import deployment_notices
 from registry.compat.ranges import ANY, InvalidRange, Range, parse_range, parse_version
+from registry.compat.reference import ReferenceEvaluator, reference_evaluate
 from registry.compat.rules import release_reasons
 from registry.compat.upgrades import plan_component_upgrade
 from registry.compat.verdict import Evaluator, affected_modules, evaluate, evaluate_many
@@ -58,6 +67,8 @@ from registry.compat.versions import SkippedTag, TagVersion, parse_tag, version_
 __all__ = [
     "ANY",
     "CODES",
+    "NOTICE_CODES",
+    "STEP_KINDS",
     "Blocked",
     "Catalog",
     "Channel",
@@ -67,19 +78,25 @@ __all__ = [
     "DeploymentState",
     "Evaluator",
     "InvalidRange",
+    "KnownState",
     "ModuleRequirement",
     "ModuleUpdate",
+    "Notice",
     "PlanStep",
     "Policy",
     "Range",
     "Reason",
+    "ReferenceEvaluator",
     "Release",
     "SkippedTag",
     "TagVersion",
     "UpgradePlan",
     "Verdict",
     "affected_modules",
+    "deployment_notices",
+    "describe_notice",
     "describe_range",
+    "describe_step",
     "evaluate",
     "evaluate_many",
     "explain",
@@ -90,6 +107,7 @@ __all__ = [
     "parse_tag",
     "parse_version",
     "plan_component_upgrade",
+    "reference_evaluate",
     "release_reasons",
     "version_key",
 ]

@@ -13,7 +13,7 @@ from typing import Any, Literal, NamedTuple
 
 from packaging.version import InvalidVersion, Version
 
-from registry.compat.ranges import Range
+from registry.compat.ranges import Range, npm_prerelease
 
 __all__ = [
     "CODES",
@@ -24,8 +24,10 @@ __all__ = [
     "ComponentState",
     "ComponentUpgradeReport",
     "DeploymentState",
+    "KnownState",
     "ModuleRequirement",
     "ModuleUpdate",
+    "Notice",
     "PlanStep",
     "Policy",
     "Reason",
@@ -46,6 +48,10 @@ CAPABILITY_MISSING = "capability-missing"
 LICENSE_NOT_ALLOWED = "license-not-allowed"
 DEPENDENCY_UNSATISFIABLE = "dependency-unsatisfiable"
 METADATA_INVALID = "metadata-invalid"
+# Inside the ``details`` of ``dependency-unsatisfiable``: a release of a dependency that is no
+# candidate because the module is held at another version (the installed one, or the release
+# being judged for its own module).
+MODULE_PINNED = "module-pinned"
 CODES = (
     YANKED,
     PRERELEASE,
@@ -58,13 +64,32 @@ CODES = (
     METADATA_INVALID,
 )
 
+# Plan step kinds (``PlanStep.kind``).
+UPDATE = "update"
+DOWNGRADE = "downgrade"
+ADD = "add"
+CAPABILITIES = "capabilities"
+MODULE = "module"
+IMPOSSIBLE = "impossible"
+STEP_KINDS = (UPDATE, DOWNGRADE, ADD, CAPABILITIES, MODULE, IMPOSSIBLE)
+# Codes of impossible steps besides the reason codes no upgrade fixes (yanked, prerelease,
+# metadata-invalid, license-not-allowed) and dependency-unsatisfiable.
+NO_KNOWN_VERSION = "no-known-version"
+CAPABILITY_UNKNOWN = "capability-unknown"
+
+# Notice codes (``Notice.code``).
+VERSION_NOT_KNOWN = "version-not-known"
+END_OF_LIFE = "end-of-life"
+NOTICE_CODES = (VERSION_NOT_KNOWN, END_OF_LIFE)
+
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def normalize_version(text: str) -> str:
-    """Normalized PEP 440 text of a version, or the stripped text when it is no version."""
+    """Normalized PEP 440 text of a version (an npm numeric prerelease tag ``4.3.0-1`` is the
+    prerelease ``4.3.0.dev1``), or the stripped text when it is no version."""
     try:
-        return str(Version(text.strip()))
+        return str(Version(npm_prerelease(text.strip())))
     except InvalidVersion:
         return text.strip()
 
@@ -191,34 +216,68 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class KnownState:
+    """A state of a component the registry knows to offer ``capabilities``: a component
+    version with known capabilities (``kind`` "version"), the capabilities a deployment states
+    ("deployment") or an imported introspection ("introspection", ``source`` names the import).
+    Upgrade plans name one as ``offeredBy`` of a capability step."""
+
+    kind: Literal["version", "deployment", "introspection"]
+    capabilities: frozenset[str]
+    version: str | None = None
+    commit: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"kind", "version", "commit", "source"}`` (the capabilities are left out)."""
+        return {
+            "kind": self.kind,
+            "version": self.version,
+            "commit": self.commit,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
 class Catalog:
-    """Everything the registry knows: releases per module slug, known component versions and
-    the capabilities each component is known to offer (used by upgrade plans)."""
+    """Everything the registry knows: releases per module slug; per component its known
+    versions, the capabilities it is known to offer, its end-of-life versions and its known
+    states (``KnownState``, in order of preference: the first that offers what a plan asks for
+    is named).  The engine reads no clock: the caller orders the states (newest first)."""
 
     releases: Mapping[str, tuple[Release, ...]] = field(default_factory=lambda: _EMPTY)
     component_versions: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _EMPTY)
     component_capabilities: Mapping[str, frozenset[str]] = field(default_factory=lambda: _EMPTY)
+    end_of_life: Mapping[str, frozenset[str]] = field(default_factory=lambda: _EMPTY)
+    component_states: Mapping[str, tuple[KnownState, ...]] = field(default_factory=lambda: _EMPTY)
 
     def with_release(self, release: Release) -> Catalog:
         """A copy with ``release`` added (or replacing the release of the same version)."""
         current = [r for r in self.releases.get(release.module, ()) if r.version != release.version]
         releases = dict(self.releases)
         releases[release.module] = (*current, release)
-        return Catalog(releases, self.component_versions, self.component_capabilities)
+        return replace(self, releases=releases)
 
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a release is blocked: a code of ``CODES`` plus what was required and found."""
+    """Why a release is blocked: a code of ``CODES`` plus what was required and found.
+
+    ``dependency-unsatisfiable`` names the dependency ``module``, the ``required`` range, the
+    installed version (``actual``) and in ``details`` every release of the dependency in that
+    range (newest first) with its own reasons: empty reasons mean the release is usable alone
+    but not together with the other requirements.
+    """
 
     code: str
     component: str | None = None
     module: str | None = None
     required: str | None = None
     actual: str | None = None
+    details: tuple[Blocked, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"code", "component"|"module", "required", "actual"}``."""
+        """``{"code", "component"|"module", "required", "actual", "details"?}``."""
         out: dict[str, Any] = {"code": self.code}
         if self.component is not None:
             out["component"] = self.component
@@ -226,6 +285,8 @@ class Reason:
             out["module"] = self.module
         out["required"] = self.required
         out["actual"] = self.actual
+        if self.code == DEPENDENCY_UNSATISFIABLE:
+            out["details"] = [b.to_dict() for b in self.details]
         return out
 
 
@@ -247,34 +308,76 @@ def _blocked_dict(version: str, reasons: tuple[Reason, ...]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class PlanStep:
-    """One thing to change: upgrade a component, add capabilities, or adopt a module version.
+    """One thing to change, as data (``kind`` of ``STEP_KINDS``):
 
-    ``to`` None with a ``message`` means no known version does it.
+    - ``update`` / ``downgrade``: ``component`` from version ``from_version`` (or the commit it
+      states) to the higher / lower known version ``to``; ``end_of_life`` when ``to`` is past
+      its support (proposed only when no supported version unblocks);
+    - ``add``: ``component``, which the deployment does not state, at ``to`` (None: any
+      version, the release asks for no range);
+    - ``capabilities``: ``component`` must offer ``capabilities`` (only those the release
+      lacks); ``offered_by`` a known state of it that offers them all, when there is one;
+    - ``module``: dependency ``module`` from the installed ``from_version`` to ``to``;
+    - ``impossible``: ``code`` says why (an unfixable reason code of the release,
+      ``no-known-version`` with ``required`` ranges, ``capability-unknown`` with
+      ``capabilities``, ``dependency-unsatisfiable`` with ``module``, ``required``,
+      ``from_version`` and ``details``).
     """
 
+    kind: str
     component: str | None = None
     module: str | None = None
     from_version: str | None = None
     to: str | None = None
+    end_of_life: bool = False
     capabilities: tuple[str, ...] = ()
-    message: str | None = None
-    changes_version: bool = True
+    offered_by: KnownState | None = None
+    code: str | None = None
+    required: tuple[str, ...] = ()
+    details: tuple[Blocked, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"component"|"module", "from", "to", "capabilities"?, "message"?}``."""
-        out: dict[str, Any] = {}
+        """The step's JSON: ``kind`` and the fields of that kind (see the class)."""
+        out: dict[str, Any] = {"kind": self.kind}
         if self.component is not None:
             out["component"] = self.component
         if self.module is not None:
             out["module"] = self.module
-        if self.changes_version:
+        if self.kind in (UPDATE, DOWNGRADE, MODULE):
             out["from"] = self.from_version
+        if self.kind in (UPDATE, DOWNGRADE, ADD, MODULE):
             out["to"] = self.to
-        if self.capabilities:
+        if self.kind in (UPDATE, DOWNGRADE, ADD):
+            out["endOfLife"] = self.end_of_life
+        if self.kind == CAPABILITIES:
             out["capabilities"] = list(self.capabilities)
-        if self.message is not None:
-            out["message"] = self.message
+            out["offeredBy"] = None if self.offered_by is None else self.offered_by.to_dict()
+        if self.kind == IMPOSSIBLE:
+            out["code"] = self.code
+            if self.code == NO_KNOWN_VERSION:
+                out["required"] = list(self.required)
+            if self.code == CAPABILITY_UNKNOWN:
+                out["capabilities"] = list(self.capabilities)
+            if self.code == DEPENDENCY_UNSATISFIABLE:
+                out["required"] = self.required[0] if self.required else None
+                out["actual"] = self.from_version
+                out["details"] = [b.to_dict() for b in self.details]
         return out
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the answer about a deployment should say besides verdicts (``code`` of
+    ``NOTICE_CODES``): a stated component version that is no known version of it
+    (``version-not-known``), or one past its support (``end-of-life``)."""
+
+    code: str
+    component: str | None = None
+    actual: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"code", "component", "actual"}``."""
+        return {"code": self.code, "component": self.component, "actual": self.actual}
 
 
 @dataclass(frozen=True)

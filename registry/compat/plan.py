@@ -1,38 +1,63 @@
-"""Upgrade plans: what would unblock a release.
+"""Upgrade plans: what would unblock a release, as steps of data (DESIGN §4).
 
-For each blocking component: the LOWEST known version (``Catalog.component_versions``; stable
-versions only unless the deployment follows prereleases) that satisfies every range the release
-puts on it, and the missing capabilities (impossible when the catalog knows the component's
-capabilities and lacks one).  Then, in the deployment as it would be after those component
-changes, the release's dependencies are resolved again with upgrades allowed, preferring the
-installed version and otherwise the lowest adoptable one; each module that must change is a
-step.  What no upgrade can fix (license, invalid metadata, no known version) is a step with a
-``message`` and makes the plan impossible.
+For a release blocked by ``reasons`` in a deployment:
 
-Known limit: a dependency that itself needs a newer component than the release does is reported
-as impossible rather than planned in a second round.
+1. Each reason no upgrade fixes (yanked, prerelease, invalid metadata, license) is an
+   ``impossible`` step with that reason's code.
+2. Each component the reasons name, in the order they name it:
+   - when the release puts ranges on it that the stated version does not satisfy (or the
+     deployment states no version), the nearest known version that satisfies them all: the
+     lowest above the stated version, else the highest below it (``downgrade``), the lowest
+     when no version is stated (``add`` when the component is not stated at all).  Stable
+     versions only unless the deployment follows prereleases; supported versions first, an
+     end-of-life version only when no supported one satisfies (``endOfLife: true``); none:
+     ``impossible`` with ``no-known-version``;
+   - a component the deployment does not state and the release asks no range of: ``add``
+     (any version);
+   - the capabilities the release asks of it and the state lacks: ``capabilities``, with
+     ``offeredBy`` the first known state of the component that offers all of them; when the
+     registry knows capabilities of the component and none offers one of them:
+     ``impossible`` with ``capability-unknown``.
+3. Then, in the deployment as it would be after those steps, the release's dependencies are
+   resolved again with upgrades allowed, preferring each module's installed version, then its
+   lowest adoptable one: every module that must change is a ``module`` step; when none can be
+   found, an ``impossible`` step per failing requirement with ``dependency-unsatisfiable`` and
+   the releases in its range with their reasons (``details``).
+
+A plan is possible when it has no impossible step; applying every step of a possible plan
+makes the release adoptable.  Known limit: a dependency that itself needs another component
+state than the release asks for is reported (its reasons are in the details), not planned in a
+second round.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable, Sequence
 
 from packaging.version import InvalidVersion, Version
 
 from registry.compat.model import (
+    ADD,
+    CAPABILITIES,
     CAPABILITY_MISSING,
+    CAPABILITY_UNKNOWN,
     COMPONENT_MISSING,
+    DEPENDENCY_UNSATISFIABLE,
+    DOWNGRADE,
+    IMPOSSIBLE,
     LICENSE_NOT_ALLOWED,
     METADATA_INVALID,
+    MODULE,
+    NO_KNOWN_VERSION,
     PRERELEASE,
+    UPDATE,
     VERSION_MISMATCH,
     VERSION_UNKNOWN,
     YANKED,
     Catalog,
     ComponentState,
     DeploymentState,
+    KnownState,
     PlanStep,
     Reason,
     Release,
@@ -42,24 +67,29 @@ from registry.compat.ranges import Range, range_contains
 from registry.compat.resolver import Resolution
 
 __all__ = [
-    "ComponentPlan",
-    "component_step",
-    "finish_plan",
-    "lowest_known_version",
-    "plan_components",
-    "plan_reads",
+    "COMPONENT_CODES",
+    "UNFIXABLE",
+    "Resolve",
+    "component_steps",
+    "nearest_version",
+    "offered_by",
+    "plan_candidates",
     "plan_release",
+    "target_version",
 ]
 
-_COMPONENT_CODES = frozenset({COMPONENT_MISSING, VERSION_UNKNOWN, VERSION_MISMATCH})
-_UNFIXABLE = {
-    YANKED: "this release was withdrawn",
-    PRERELEASE: "this release is a prerelease and the deployment follows the stable channel",
-    METADATA_INVALID: "the metadata of this release is invalid",
-    LICENSE_NOT_ALLOWED: "the license of this release is not allowed by the license policy",
-}
+# Reason codes no change of the deployment fixes, in the order their steps are listed.
+UNFIXABLE = (METADATA_INVALID, YANKED, PRERELEASE, LICENSE_NOT_ALLOWED)
+# Reason codes a component step fixes.
+COMPONENT_CODES = frozenset(
+    {COMPONENT_MISSING, VERSION_UNKNOWN, VERSION_MISMATCH, CAPABILITY_MISSING}
+)
 
+# resolve(deployment, release): the release's dependencies resolved with upgrades allowed,
+# candidates ordered by ``plan_candidates``.
 Resolve = Callable[[DeploymentState, Release], Resolution]
+# target(component, ranges, deployment, catalog): ``target_version`` (or a cache of it).
+Target = Callable[[str, tuple[Range, ...], DeploymentState, Catalog], "tuple[str, bool] | None"]
 
 
 def plan_release(
@@ -68,167 +98,183 @@ def plan_release(
     deployment: DeploymentState,
     catalog: Catalog,
     resolve: Resolve,
+    *,
+    target: Target | None = None,
 ) -> UpgradePlan:
     """The upgrade plan that would unblock ``release`` (blocked by ``reasons``) in
-    ``deployment``.  ``resolve(deployment, release)`` resolves the release's dependencies with
-    upgrades allowed (installed first, then lowest)."""
-    return finish_plan(plan_components(release, reasons, deployment, catalog), deployment, resolve)
-
-
-@dataclass(frozen=True)
-class ComponentPlan:
-    """The first half of a plan: what no upgrade fixes and the component steps, with the
-    component states after those steps."""
-
-    release: Release
-    steps: tuple[PlanStep, ...]
-    possible: bool
-    states: tuple[ComponentState, ...]
-
-
-Step = Callable[[Release, str, DeploymentState, Catalog], tuple[PlanStep, ComponentState | None]]
-
-
-def plan_components(
-    release: Release,
-    reasons: tuple[Reason, ...],
-    deployment: DeploymentState,
-    catalog: Catalog,
-    step: Step | None = None,
-) -> ComponentPlan:
-    """Steps for what rules 1-3 block (reads no installed modules).  ``step`` may answer
-    ``component_step`` from a cache."""
-    step = step or component_step
-    unfixable, names = plan_reads(reasons)
-    steps = [PlanStep(message=_UNFIXABLE[code], changes_version=False) for code in unfixable]
-    possible = not unfixable
-    states = []
-    for name in names:
-        planned, state = step(release, name, deployment, catalog)
-        steps.append(planned)
-        possible = possible and planned.message is None
+    ``deployment``.  ``target`` may answer ``target_version`` from a cache."""
+    codes = {r.code for r in reasons}
+    steps = [PlanStep(IMPOSSIBLE, code=code) for code in UNFIXABLE if code in codes]
+    planned = deployment
+    names = [r.component for r in reasons if r.code in COMPONENT_CODES and r.component]
+    for name in dict.fromkeys(names):
+        more, state = component_steps(release, name, deployment, catalog, target=target)
+        steps.extend(more)
         if state is not None:
-            states.append(state)
-    return ComponentPlan(release, tuple(steps), possible, tuple(states))
-
-
-def finish_plan(head: ComponentPlan, deployment: DeploymentState, resolve: Resolve) -> UpgradePlan:
-    """Add the dependency steps, resolved in the deployment after the component steps."""
-    release = head.release
-    steps, possible = list(head.steps), head.possible
-    if release.depends_on:
-        planned = deployment
-        for state in head.states:
             planned = planned.with_component(state)
-        module_steps, resolvable = _module_steps(release, deployment, planned, resolve)
-        steps.extend(module_steps)
-        possible = possible and resolvable
+    if release.depends_on:
+        steps.extend(_module_steps(release, deployment, resolve(planned, release)))
+    possible = all(step.kind != IMPOSSIBLE for step in steps)
     return UpgradePlan(version=release.version, steps=tuple(steps), possible=possible)
 
 
-@lru_cache(maxsize=65_536)
-def lowest_known_version(
-    ranges: tuple[Range, ...], known: tuple[str, ...], allow_prereleases: bool
-) -> str | None:
-    """The lowest of ``known`` versions that satisfies every range, or None."""
-    for version in sorted(_parsed(known)):
-        if version.is_prerelease and not allow_prereleases:
-            continue
-        if all(r.contains(version) for r in ranges):
-            return str(version)
-    return None
-
-
-def _parsed(known: tuple[str, ...]) -> list[Version]:
-    versions = []
-    for text in known:
-        try:
-            versions.append(Version(text))
-        except InvalidVersion:
-            continue  # a commit SHA or garbage is no known version to upgrade to
-    return versions
-
-
-def plan_reads(reasons: tuple[Reason, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What the component half of a plan reads of the reasons that block a release: the codes
-    no upgrade fixes, and the components to upgrade (in order).  Its steps read nothing else of
-    the reasons, only the release's requirements and the deployment's states."""
-    codes = {r.code for r in reasons}
-    names = [
-        r.component
-        for r in reasons
-        if r.component is not None and (r.code in _COMPONENT_CODES or r.code == CAPABILITY_MISSING)
-    ]
-    return tuple(c for c in _UNFIXABLE if c in codes), tuple(dict.fromkeys(names))
-
-
-def component_step(
-    release: Release, name: str, deployment: DeploymentState, catalog: Catalog
-) -> tuple[PlanStep, ComponentState | None]:
-    """One step for component ``name`` and its state after the step (None if impossible).
-    It reads only the release's requirements on ``name``, the state of ``name`` and the
-    deployment's channel."""
-    state = deployment.component(name) or ComponentState(name)
+def component_steps(
+    release: Release,
+    name: str,
+    deployment: DeploymentState,
+    catalog: Catalog,
+    *,
+    target: Target | None = None,
+) -> tuple[list[PlanStep], ComponentState | None]:
+    """The steps for component ``name`` and its state after them (None when one is
+    impossible).  Reads the release's requirements on ``name``, the deployment's state of it
+    and its channel, and what the catalog knows of the component."""
+    state = deployment.component(name)
     requirements = [r for r in release.requires if r.component == name]
     ranges = tuple(r.range for r in requirements if r.range is not None)
     wanted = frozenset().union(*(r.capabilities for r in requirements))
-    missing = tuple(sorted(wanted - state.capabilities))
-    current = state.version or state.commit
-    messages: list[str] = []
-    target = state.version
-    version_ok = state.version is not None and all(range_contains(r, state.version) for r in ranges)
-    if ranges and not version_ok:
-        target = lowest_known_version(
-            ranges,
-            catalog.component_versions.get(name, ()),
-            allow_prereleases=deployment.channel == "prerelease",
-        )
-        if target is None:
-            wanted_text = " and ".join(r.normalized for r in ranges)
-            messages.append(f"no known version of {name} satisfies {wanted_text}")
-    known_caps = catalog.component_capabilities.get(name)
-    if known_caps is not None:
-        unknown = [c for c in missing if c not in known_caps]
+    version = None if state is None else state.version
+    commit = None if state is None else state.commit
+    offered = frozenset() if state is None else state.capabilities
+    steps: list[PlanStep] = []
+    ok = True
+    moved_to = version
+    satisfied = version is not None and all(range_contains(r, version) for r in ranges)
+    if ranges and not satisfied:
+        choice = (target or target_version)(name, ranges, deployment, catalog)
+        if choice is None:
+            normalized = tuple(r.normalized for r in ranges)
+            steps.append(
+                PlanStep(IMPOSSIBLE, component=name, code=NO_KNOWN_VERSION, required=normalized)
+            )
+            ok = False
+        else:
+            moved_to, end_of_life = choice
+            kind = ADD if state is None else DOWNGRADE if _is_lower(moved_to, version) else UPDATE
+            current = None if state is None else version or commit
+            steps.append(
+                PlanStep(
+                    kind, component=name, from_version=current, to=moved_to, end_of_life=end_of_life
+                )
+            )
+    elif state is None:
+        steps.append(PlanStep(ADD, component=name))
+    missing = tuple(sorted(wanted - offered))
+    if missing:
+        unknown = _unknown_capabilities(name, missing, catalog)
         if unknown:
-            messages.append(f"no known version of {name} offers {', '.join(unknown)}")
-    step = PlanStep(
-        component=name,
-        from_version=current,
-        to=target,
-        capabilities=missing,
-        message="; ".join(messages) or None,
-        changes_version=bool(ranges) and not version_ok,
+            steps.append(
+                PlanStep(IMPOSSIBLE, component=name, code=CAPABILITY_UNKNOWN, capabilities=unknown)
+            )
+            ok = False
+        else:
+            by = offered_by(catalog.component_states.get(name, ()), missing)
+            steps.append(
+                PlanStep(CAPABILITIES, component=name, capabilities=missing, offered_by=by)
+            )
+    if not ok:
+        return steps, None
+    return steps, ComponentState(name, moved_to, commit, offered | wanted)
+
+
+def target_version(
+    name: str, ranges: tuple[Range, ...], deployment: DeploymentState, catalog: Catalog
+) -> tuple[str, bool] | None:
+    """``nearest_version`` of component ``name`` for the deployment's state and channel.
+    Reads the state's version only (and the ranges, the channel, the catalog)."""
+    state = deployment.component(name)
+    return nearest_version(
+        ranges,
+        catalog.component_versions.get(name, ()),
+        catalog.end_of_life.get(name, frozenset()),
+        deployment.channel == "prerelease",
+        None if state is None else state.version,
     )
-    if messages:
-        return step, None
-    return step, ComponentState(name, target, state.commit, state.capabilities | wanted)
+
+
+def nearest_version(
+    ranges: Sequence[Range],
+    known: Sequence[str],
+    end_of_life: frozenset[str],
+    allow_prereleases: bool,
+    current: str | None,
+) -> tuple[str, bool] | None:
+    """The known version to move to, and whether it is end of life: among the versions that
+    satisfy every range (stable ones unless ``allow_prereleases``), the supported ones when
+    there are any, else the end-of-life ones; of those the lowest above ``current``, else the
+    highest below it, the lowest when ``current`` is no version.  None when none satisfies."""
+    satisfying = []
+    for text in known:
+        parsed = _parsed(text)
+        if parsed is None or (parsed.is_prerelease and not allow_prereleases):
+            continue  # a commit SHA or garbage is no version to move to
+        if all(r.contains(parsed) for r in ranges):
+            satisfying.append((parsed, text in end_of_life))
+    supported = [v for v, eol in satisfying if not eol]
+    pool, eol = (supported, False) if supported else ([v for v, _ in satisfying], True)
+    if not pool:
+        return None
+    floor = None if current is None else _parsed(current)
+    if floor is None:
+        return str(min(pool)), eol
+    above = [v for v in pool if v > floor]
+    return str(min(above) if above else max(pool)), eol
+
+
+def offered_by(states: Sequence[KnownState], capabilities: Sequence[str]) -> KnownState | None:
+    """The first known state that offers every one of ``capabilities``, or None."""
+    return next((s for s in states if s.capabilities.issuperset(capabilities)), None)
+
+
+def plan_candidates(allowed: Sequence[Release], installed: str | None) -> tuple[Release, ...]:
+    """The order in which a plan tries the releases of a dependency (``allowed``: adoptable by
+    rules 1-3, newest first): the installed version first, then the lowest upward."""
+    current = [r for r in allowed if r.version == installed]
+    rest = [r for r in reversed(allowed) if r.version != installed]
+    return (*current, *rest)
+
+
+def _unknown_capabilities(name: str, missing: Sequence[str], catalog: Catalog) -> tuple[str, ...]:
+    """The capabilities no known state of component ``name`` offers; empty when the registry
+    knows no capabilities of the component at all (then it cannot tell)."""
+    states = catalog.component_states.get(name, ())
+    known = catalog.component_capabilities.get(name)
+    if known is None and not states:
+        return ()
+    offered = frozenset(known or ()).union(*(s.capabilities for s in states))
+    return tuple(c for c in missing if c not in offered)
 
 
 def _module_steps(
-    release: Release,
-    deployment: DeploymentState,
-    planned: DeploymentState,
-    resolve: Resolve,
-) -> tuple[list[PlanStep], bool]:
-    resolution = resolve(planned, release)
+    release: Release, deployment: DeploymentState, resolution: Resolution
+) -> list[PlanStep]:
     if resolution.picks is None:
-        steps = [
+        return [
             PlanStep(
+                IMPOSSIBLE,
                 module=r.module,
-                # Within the plan the release's own module is at the release's version (a
-                # self-dependency must not read the installed version: verdicts do not).
-                from_version=release.version
-                if r.module == release.module
-                else deployment.installed(r.module or ""),
-                to=None,
-                message=f"no known release of {r.module} satisfies {r.required}",
+                code=DEPENDENCY_UNSATISFIABLE,
+                required=() if r.required is None else (r.required,),
+                from_version=r.actual,
+                details=r.details,
             )
             for r in resolution.reasons
         ]
-        return steps, False
-    steps = [
-        PlanStep(module=slug, from_version=deployment.installed(slug), to=pick.version)
+    return [
+        PlanStep(MODULE, module=slug, from_version=deployment.installed(slug), to=pick.version)
         for slug, pick in sorted(resolution.picks.items())
         if slug != release.module and pick.version != deployment.installed(slug)
     ]
-    return steps, True
+
+
+def _parsed(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _is_lower(target: str, current: str | None) -> bool:
+    """Whether ``target`` is a lower version than ``current`` (False when either is none)."""
+    old, new = None if current is None else _parsed(current), _parsed(target)
+    return old is not None and new is not None and new < old

@@ -18,8 +18,8 @@ from packaging.version import InvalidVersion, Version
 
 from registry.compat.columns import Cells, ColumnStore
 from registry.compat.index import Layout, Requirements, layout_of
-from registry.compat.model import Catalog, Channel, ComponentRequirement, Reason, Release
-from registry.compat.rules import state_reasons
+from registry.compat.model import Catalog, ComponentRequirement, Reason, Release
+from registry.compat.rules import is_offered, newest_first, state_reasons
 
 __all__ = ["CompiledRelease", "ModuleIndex", "build_index"]
 
@@ -91,18 +91,14 @@ class CompiledRelease:
             state_reasons(release, "stable"),
             state_reasons(release, "prerelease"),
             requirements,
-            _offered(release, "stable"),
-            _offered(release, "prerelease"),
+            is_offered(release, "stable"),
+            is_offered(release, "prerelease"),
             closure,
         )
 
 
 def _first(flags: Iterable[bool]) -> int | None:
     return next((i for i, flag in enumerate(flags) if flag), None)
-
-
-def _offered(release: Release, channel: Channel) -> bool:
-    return not release.yanked and (channel == "prerelease" or not release.prerelease)
 
 
 def build_index(
@@ -126,7 +122,7 @@ def build_index(
                     requirement.capabilities
                 )
         known = [v for name in capabilities for v in catalog.component_versions.get(name, ())]
-        ordered = tuple(sorted(releases, key=lambda r: _order(r.version), reverse=True))
+        ordered = newest_first(releases)
         compiled = tuple(
             CompiledRelease.of(r, tokens, _release_closure(r, direct)) for r in ordered
         )
@@ -203,14 +199,6 @@ def _row_tokens(rows: tuple[Requirements, ...]) -> tuple[int, ...] | None:
 def _version(text: str) -> Version:
     """Parsed version text (the same texts recur across modules)."""
     return Version(text)
-
-
-def _order(text: str) -> tuple[int, Version | str]:
-    """Sort key: versions in PEP 440 order; text that is no version sorts below them."""
-    try:
-        return (1, _version(text))
-    except InvalidVersion:
-        return (0, text)
 
 
 def _is_prerelease(version: str) -> bool:

@@ -11,10 +11,15 @@ A range is parsed once into ``Range``: the raw text as written, a canonical PEP 
 - ``<``, ``<=``, ``>``, ``>=`` with a complete version are literal; with a partial version they
   follow npm x-range semantics unless the alternative uses commas (PEP 440 style), so ``<=4.1``
   is ``<4.2.0`` while ``>=4,<=4.1`` keeps PEP 440's literal ``<=4.1``;
-- ``A - B`` is npm's inclusive hyphen range; a partial ``B`` includes its whole x-range.
-A leading ``v`` (and npm's ``=``) before a version is accepted.  Match-anything normalizes to
-``*``.  ``Range.contains`` treats prereleases as contained when they satisfy the specifiers: the
-channel rule (stable deployments never get prereleases) is applied by the verdict, not here.
+- ``A - B`` is npm's inclusive hyphen range; a partial ``B`` includes its whole x-range;
+- ``~>V`` is read as npm reads it: ``~V``.
+A leading ``v`` (and npm's ``=``) before a version is accepted.  An npm prerelease tag that is
+one number (``1.2.3-0``, ``1.2.3-4``) is a prerelease below every named one, in PEP 440
+``1.2.3.dev0`` (``packaging`` alone would read ``1.2.3-0`` as the post-release
+``1.2.3.post0``): ``>=1.0.0-0`` and ``^1.0.0-0`` include 1.0.0 and its prereleases.
+Match-anything normalizes to ``*``.  ``Range.contains`` treats prereleases as contained when
+they satisfy the specifiers: the channel rule (stable deployments never get prereleases) is
+applied by the verdict, not here.
 """
 
 from __future__ import annotations
@@ -26,14 +31,24 @@ from functools import lru_cache
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-__all__ = ["ANY", "InvalidRange", "Range", "parse_range", "parse_version", "range_contains"]
+__all__ = [
+    "ANY",
+    "InvalidRange",
+    "Range",
+    "npm_prerelease",
+    "parse_range",
+    "parse_version",
+    "range_contains",
+]
 
 ANY = "*"
 
 _WILDCARDS = frozenset({"x", "X", "*"})
-_OPERATOR = re.compile(r"^(~=|===|==|!=|<=|>=|<|>|=|\^|~)?(.*)$")
+_OPERATOR = re.compile(r"^(~=|~>|===|==|!=|<=|>=|<|>|=|\^|~)?(.*)$")
 # An operator followed by whitespace belongs to the next word (npm allows ">= 1.2.3").
-_OPERATOR_SPACE = re.compile(r"(~=|===|==|!=|<=|>=|<|>|\^|~|(?<![<>=!~])=)\s+")
+_OPERATOR_SPACE = re.compile(r"(~=|~>|===|==|!=|<=|>=|<|>|\^|~|(?<![<>=!~])=)\s+")
+# A complete npm version whose prerelease tag is one number: 1.2.3-0, v1.2.3-12.
+_NUMERIC_PRERELEASE = re.compile(r"^(v?\d+\.\d+\.\d+)-(\d+)$", re.IGNORECASE)
 _PARTIAL = re.compile(r"^(\d+|[xX*])(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?$")
 
 
@@ -82,14 +97,23 @@ def _version(text: str) -> Version | None:
 
 
 def parse_version(text: str) -> Version:
-    """Parse a version a user gave for a component or module (a leading ``v`` is accepted).
+    """Parse a version a user gave for a component or module (a leading ``v`` is accepted;
+    an npm numeric prerelease tag ``1.2.3-0`` is the prerelease ``1.2.3.dev0``).
 
     Raises ``packaging.version.InvalidVersion`` when it is no PEP 440 version.
     """
     cleaned = text.strip()
     if not cleaned:
         raise InvalidVersion("empty version")
-    return Version(cleaned)
+    return Version(npm_prerelease(cleaned))
+
+
+def npm_prerelease(text: str) -> str:
+    """``text`` with an npm numeric prerelease tag written the PEP 440 way (``1.2.3-4`` ->
+    ``1.2.3.dev4``); any other text unchanged.  In npm ``1.2.3-4`` is a prerelease of 1.2.3,
+    below ``1.2.3-alpha``; PEP 440 reads ``1.2.3-4`` as a post-release, above 1.2.3."""
+    match = _NUMERIC_PRERELEASE.match(text)
+    return text if match is None else f"{match.group(1)}.dev{match.group(2)}"
 
 
 def parse_range(text: str) -> Range:
@@ -144,7 +168,7 @@ def _comparator(text: str, word: str, pep_style: bool) -> list[str]:
     bound = _Bound.parse(text, operand)
     if operator == "^":
         return bound.caret()
-    if operator == "~":
+    if operator in {"~", "~>"}:
         return bound.tilde()
     if operator in {"", "="}:
         return bound.exact_or_x_range()
@@ -166,7 +190,7 @@ def _hyphen(text: str, low_text: str, high_text: str) -> list[str]:
 
 
 def _pep_specifier(text: str, operator: str, operand: str) -> str:
-    version = operand[1:] if operand[:1] in {"v", "V"} else operand
+    version = npm_prerelease(operand[1:] if operand[:1] in {"v", "V"} else operand)
     # npm writers sometimes put an x where PEP 440 wants a star (==4.1.x).
     if operator in {"==", "!="} and version[-2:] in {".x", ".X"}:
         version = version[:-1] + "*"
@@ -192,7 +216,7 @@ class _Bound:
         if cleaned[:1] in {"v", "V"}:
             cleaned = cleaned[1:]
         # npm ignores build metadata, and PEP 440 forbids local versions in ordered comparisons.
-        cleaned = cleaned.split("+", 1)[0]
+        cleaned = npm_prerelease(cleaned.split("+", 1)[0])
         partial = _PARTIAL.match(cleaned)
         if partial is not None:
             groups = [g for g in partial.groups() if g is not None]

@@ -6,7 +6,10 @@ work between deployments, and builds verdicts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
+
+from packaging.version import InvalidVersion, Version
 
 from registry.compat.licenses import license_allowed
 from registry.compat.model import (
@@ -14,6 +17,7 @@ from registry.compat.model import (
     COMPONENT_MISSING,
     LICENSE_NOT_ALLOWED,
     METADATA_INVALID,
+    MODULE_PINNED,
     PRERELEASE,
     VERSION_MISMATCH,
     VERSION_UNKNOWN,
@@ -29,12 +33,47 @@ from registry.compat.model import (
 from registry.compat.ranges import range_contains
 
 __all__ = [
+    "candidate_reasons",
     "component_reasons",
     "effective_licenses",
+    "is_offered",
     "license_reasons",
+    "newest_first",
     "release_reasons",
     "state_reasons",
 ]
+
+
+def newest_first(releases: Iterable[Release]) -> tuple[Release, ...]:
+    """Releases in descending PEP 440 order; a version text that is no version sorts below
+    every version (by text)."""
+    return tuple(sorted(releases, key=lambda r: _order(r.version), reverse=True))
+
+
+def _order(text: str) -> tuple[int, Version | str]:
+    try:
+        return (1, Version(text))
+    except InvalidVersion:
+        return (0, text)
+
+
+def is_offered(release: Release, channel: Channel) -> bool:
+    """Whether a deployment on ``channel`` could ever be offered ``release`` (``newest``):
+    not yanked, and no prerelease unless the channel follows prereleases."""
+    return not release.yanked and (channel == "prerelease" or not release.prerelease)
+
+
+def candidate_reasons(
+    module: str, version: str, base: tuple[Reason, ...], pinned: str | None
+) -> tuple[Reason, ...]:
+    """Why a release of a dependency ``module`` is no candidate for rule 4: its reasons of
+    rules 1-3 (``base``), else ``module-pinned`` when the module is held at another version
+    (``pinned``); empty when it is a candidate."""
+    if base:
+        return base
+    if pinned is not None and version != pinned:
+        return (Reason(MODULE_PINNED, module=module, required=pinned, actual=version),)
+    return ()
 
 
 def release_reasons(

@@ -16,7 +16,19 @@ from registry.compat.model import (
 )
 from registry.compat.verdict import Evaluator
 
-__all__ = ["plan_component_upgrade"]
+__all__ = ["moved_deployment", "plan_component_upgrade"]
+
+
+def moved_deployment(deployment: DeploymentState, component: str, to: str) -> DeploymentState:
+    """``deployment`` with ``component`` at version ``to`` (its capabilities kept)."""
+    current = deployment.component(component)
+    state = ComponentState(
+        component,
+        normalize_version(to),
+        None,
+        frozenset() if current is None else current.capabilities,
+    )
+    return deployment.with_component(state)
 
 
 def plan_component_upgrade(
@@ -35,13 +47,7 @@ def plan_component_upgrade(
     their versions (rule 4)."""
     evaluator = evaluator or Evaluator(catalog, policy)
     current = deployment.component(component)
-    state = ComponentState(
-        component,
-        normalize_version(to),
-        None,
-        frozenset() if current is None else current.capabilities,
-    )
-    changed = deployment.with_component(state)
+    changed = moved_deployment(deployment, component, to)
     verdicts = evaluator.evaluate(changed, [slug for slug, _ in changed.modules])
     updates = []
     for slug, installed in changed.modules:
@@ -64,7 +70,7 @@ def plan_component_upgrade(
     return ComponentUpgradeReport(
         component=component,
         from_version=None if current is None else current.version or current.commit,
-        to=state.version or to,
+        to=normalize_version(to),
         modules=tuple(updates),
     )
 

@@ -42,30 +42,38 @@ from registry.compat.columns import Cells, ColumnStore
 from registry.compat.index import Layout, Requirements
 from registry.compat.licenses import license_allowed
 from registry.compat.model import (
-    CAPABILITY_MISSING,
+    Blocked,
     Catalog,
     Channel,
     ComponentRequirement,
     ComponentState,
     DeploymentState,
     ModuleRequirement,
-    PlanStep,
+    Notice,
     Policy,
     Reason,
     Release,
     UpgradePlan,
     Verdict,
 )
+from registry.compat.notices import deployment_notices
 from registry.compat.plan import (
-    ComponentPlan,
-    component_step,
-    finish_plan,
-    plan_components,
-    plan_reads,
+    COMPONENT_CODES,
+    UNFIXABLE,
+    plan_candidates,
+    plan_release,
+    target_version,
 )
 from registry.compat.prepared import CompiledRelease, ModuleIndex, build_index
-from registry.compat.resolver import Resolution, matching_candidates, resolve_dependencies
+from registry.compat.ranges import Range, range_contains
+from registry.compat.resolver import (
+    Resolution,
+    failure_reasons,
+    matching_candidates,
+    resolve_dependencies,
+)
 from registry.compat.rules import (
+    candidate_reasons,
     component_reasons,
     effective_licenses,
     license_reasons,
@@ -77,8 +85,6 @@ __all__ = ["Evaluator", "affected_modules", "evaluate", "evaluate_many"]
 _Key = TypeVar("_Key")
 # Adoptable versions, blocked versions, the reasons of each blocked version.
 _Listing = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[Reason, ...], ...]]
-# Unfixable codes, blocking components, missing capabilities (component, capability).
-_PlanReads = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str | None, str | None], ...]]
 _EnvKey = tuple[tuple[ComponentState, ...], Channel, frozenset[str] | None]
 
 
@@ -146,6 +152,7 @@ class _Env:
     ordered: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
     candidates: dict[tuple[str, str | None], tuple[Release, ...]] = field(default_factory=dict)
     matches: dict[tuple[object, ...], tuple[Release, ...]] = field(default_factory=dict)
+    details: dict[tuple[str, str, str | None], tuple[Blocked, ...]] = field(default_factory=dict)
     shared: dict[str, Verdict] | None = None  # verdicts of modules without dependencies
     dependents: list[tuple[str, tuple[str, ...], int]] | None = None  # see ``_dependents``
 
@@ -174,8 +181,9 @@ class Evaluator:
         self._allowed_tokens: dict[frozenset[str] | None, int] = {}
         self._requirement_cache: dict[tuple[int, object], tuple[Reason, ...]] = {}
         self._license_cache: dict[tuple[str | None, int], tuple[Reason, ...]] = {}
-        self._dependency_cache: dict[tuple[object, ...], tuple[Reason, ...]] = {}
-        self._plan_resolutions: dict[tuple[object, ...], Resolution] = {}
+        self._failures: dict[tuple[object, ...], tuple[ModuleRequirement, ...]] = {}
+        self._plans: dict[tuple[object, ...], UpgradePlan] = {}  # of releases without deps
+        self._targets: dict[tuple[object, ...], tuple[str, bool] | None] = {}
         # (column key, state token, or for a column without ranges the capabilities it reads)
         self._columns: dict[tuple[int, object], Cells | None] = {}
         self._column_caps = _column_capabilities(self._index.values())
@@ -188,11 +196,6 @@ class Evaluator:
             for token, requirement in compiled.requirements
         }
         self._allowed: dict[tuple[str, int], tuple[Release, ...]] = {}
-        self._plans: dict[tuple[object, ...], UpgradePlan] = {}  # of releases without deps
-        self._heads: dict[tuple[object, ...], ComponentPlan] = {}  # of releases with deps
-        self._steps: dict[tuple[object, ...], tuple[PlanStep, ComponentState | None]] = {}
-        self._named: dict[int, tuple[str, ...]] = {}  # components named by a cell's reasons
-        self._plan_reads: dict[int, _PlanReads] = {}  # per cell, see ``_plain_plan``
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._ranged = frozenset(r.component for r in self._requirement_of.values() if r.range)
         self._groups: tuple[Group, ...] | None = None  # built when first needed
@@ -268,37 +271,27 @@ class Evaluator:
             reasons = self._resolve(env, release, installed, allow_upgrades).reasons
         return reasons
 
+    def notices(self, deployment: DeploymentState) -> tuple[Notice, ...]:
+        """The notices about ``deployment`` (``notices.deployment_notices``)."""
+        return deployment_notices(deployment, self.catalog)
+
     def resolve_for_plan(self, deployment: DeploymentState, release: Release) -> Resolution:
         """Resolve ``release``'s dependencies with upgrades allowed, preferring each module's
-        installed version, then the lowest adoptable one."""
+        installed version, then the lowest adoptable one (``plan.plan_candidates``)."""
         env = self._env(deployment)
         installed = dict(deployment.modules)
-        compiled = self._compiled.get(id(release))
-        cache_key = None
-        if compiled is not None and compiled.release is release:
-            # The resolution reads, per module the release can reach, its installed version
-            # and its candidates: environments that agree on those share it.
-            versions = [installed.get(m) for m in compiled.closure]
-            tokens = [self._candidate_token(env, m, None) for m in compiled.closure]
-            cache_key = (id(release), *versions, *tokens)
-            known = self._plan_resolutions.get(cache_key)
-            if known is not None:
-                return known
 
         def candidates(slug: str) -> tuple[Release, ...]:
             key = (slug, installed.get(slug))
             found = env.ordered.get(key)
             if found is None:
                 allowed = self._candidates(env, slug, None)
-                current = [r for r in allowed if r.version == installed.get(slug)]
-                rest = [r for r in reversed(allowed) if r.version != installed.get(slug)]
-                found = env.ordered[key] = (*current, *rest)
+                found = env.ordered[key] = plan_candidates(allowed, installed.get(slug))
             return found
 
-        resolution = resolve_dependencies(release, candidates, installed.get)
-        if cache_key is not None:
-            self._plan_resolutions[cache_key] = resolution
-        return resolution
+        return resolve_dependencies(
+            release, candidates, installed.get, explain=partial(self._details, env, None)
+        )
 
     def _env(self, deployment: DeploymentState) -> _Env:
         key: _EnvKey = (
@@ -419,7 +412,7 @@ class Evaluator:
         row = index.newest_on_stable if env.stable else index.newest_on_prerelease
         plan = None
         if row is not None and cells[row]:
-            plan = self._plain_plan(env, index.compiled[row], cells[row])
+            plan = self._plan(env, index.releases[row], cells[row], {})
         # Versions, cells and plans are kept alive by the evaluator: an identity stands for
         # one value.
         key = (id(index.versions), id(cells), row, id(plan))
@@ -448,7 +441,9 @@ class Evaluator:
             for row in index.dependent_rows:
                 if not cells[row]:
                     compiled = index.compiled[row]
-                    reasons = self._dependency_reasons(env, compiled, installed, allow_upgrades)
+                    reasons = self._dependency_reasons(
+                        env, (index.slug, row), compiled, installed, allow_upgrades
+                    )
                     if reasons:
                         changed = list(cells) if changed is None else changed
                         changed[row] = reasons
@@ -457,7 +452,7 @@ class Evaluator:
         plan = None
         if newest is not None and final[newest]:
             release = index.releases[newest]
-            plan = self._plan(env, release, final[newest], cells[newest], installed)
+            plan = self._plan(env, release, final[newest], installed)
         listing = self._listing(index.versions, final, cache=final is cells)
         at = None if newest is None else index.versions[newest]
         return Verdict(index.slug, listing[0], at, listing[1], listing[2], plan)
@@ -578,95 +573,56 @@ class Evaluator:
             part = env.requirements[token] = self._requirement_part(env, token, requirement)
         return part
 
-    def _plain_plan(
-        self, env: _Env, compiled: CompiledRelease, reasons: tuple[Reason, ...]
-    ) -> UpgradePlan:
-        """The upgrade plan of a release without dependencies blocked by ``reasons``.  It reads
-        the release's version, the unfixable codes and blocking components in ``reasons``
-        (``plan_reads``), the channel, the versions and commits of those components and, per
-        component, the ranges the release asks for and the capabilities it misses (which the
-        reasons list: the capabilities it asks for and those the component offers matter only
-        to the state after the step, which a plan without dependencies does not use).
-        Releases of any module and environments that agree on those share the plan."""
-        reads = self._plan_reads.get(id(reasons))
-        if reads is None:
-            missing = tuple(
-                [(r.component, r.required) for r in reasons if r.code == CAPABILITY_MISSING]
-            )
-            reads = self._plan_reads[id(reasons)] = (*plan_reads(reasons), missing)
-        names = reads[1]
-        key = (
-            compiled.release.version,
-            reads,
-            env.stable,
-            *[t for t, r in compiled.requirements if r.range is not None and r.component in names],
-            # Of the states, the steps read versions and commits; the capabilities they read
-            # are the missing ones, which are in ``reads``.
-            *[env.versions.get(name, -1) for name in names],
-        )
-        plan = self._plans.get(key)
-        if plan is None:
-            first = plan_components(
-                compiled.release, reasons, env.deployment, self.catalog, partial(self._step, env)
-            )
-            plan = self._plans[key] = finish_plan(first, env.deployment, self.resolve_for_plan)
-        return plan
-
     def _plan(
         self,
         env: _Env,
         release: Release,
         reasons: tuple[Reason, ...],
-        base: tuple[Reason, ...],
         installed: Mapping[str, str],
     ) -> UpgradePlan:
-        """The upgrade plan for ``release`` (of a module with dependencies) blocked by
-        ``reasons`` (``base``: those of rules 1-3).  Its component half depends only on
-        ``base``, the channel and the states of the components that block it, so it is shared
-        between environments; the dependency half depends on installed versions."""
-        if not release.depends_on:
-            compiled = self._compiled.get(id(release))
-            if compiled is not None and compiled.release is release and reasons is base:
-                return self._plain_plan(env, compiled, reasons)
-        # Cells are kept alive by the evaluator, so the identity of ``base`` stands for them.
+        """The upgrade plan for ``release`` blocked by ``reasons`` (``plan.plan_release``).
+        A plan of a release without dependencies is shared by every release (of any module)
+        and environment that agree on what it reads (``_plain_plan_key``)."""
+        deployment = env.deployment
+        if release.depends_on:
+            if installed:
+                deployment = replace(deployment, modules=tuple(sorted(installed.items())))
+            return plan_release(
+                release,
+                reasons,
+                deployment,
+                self.catalog,
+                self.resolve_for_plan,
+                target=self._target,
+            )
+        key = _plain_plan_key(release, reasons, deployment)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = plan_release(
+                release,
+                reasons,
+                deployment,
+                self.catalog,
+                self.resolve_for_plan,
+                target=self._target,
+            )
+        return plan
+
+    def _target(
+        self, name: str, ranges: tuple[Range, ...], deployment: DeploymentState, catalog: Catalog
+    ) -> tuple[str, bool] | None:
+        """``plan.target_version``, shared by plans that agree on what it reads: the ranges,
+        the component's stated version and the channel."""
+        state = deployment.component(name)
         key = (
-            id(release),
-            id(base),
-            env.stable,
-            *[env.tokens.get(n, -1) for n in self._names(base)],
+            name,
+            tuple(r.normalized for r in ranges),
+            None if state is None else state.version,
+            deployment.channel,
         )
-        head = self._heads.get(key)
-        if head is None:
-            head = self._heads[key] = plan_components(
-                release, reasons, env.deployment, self.catalog, partial(self._step, env)
-            )
-        deployment = replace(env.deployment, modules=tuple(sorted(installed.items())))
-        return finish_plan(head, deployment, self.resolve_for_plan)
-
-    def _step(
-        self, env: _Env, release: Release, name: str, deployment: DeploymentState, catalog: Catalog
-    ) -> tuple[PlanStep, ComponentState | None]:
-        """``component_step``, shared by releases with equal requirements on ``name`` (the
-        step reads only those, the state of ``name`` and the channel)."""
-        compiled = self._compiled.get(id(release))
-        if compiled is None or compiled.release is not release or deployment is not env.deployment:
-            return component_step(release, name, deployment, catalog)
-        tokens = tuple([t for t, r in compiled.requirements if r.component == name])
-        key = (name, tokens, env.tokens.get(name, -1), env.stable)
-        found = self._steps.get(key)
-        if found is None:
-            found = self._steps[key] = component_step(release, name, deployment, catalog)
-        return found
-
-    def _names(self, reasons: tuple[Reason, ...]) -> tuple[str, ...]:
-        """The components ``reasons`` (interned) name, in order: an upgrade plan reads the
-        states of these (its steps start from them)."""
-        names = self._named.get(id(reasons))
-        if names is None:
-            names = self._named[id(reasons)] = tuple(
-                dict.fromkeys(r.component for r in reasons if r.component is not None)
-            )
-        return names
+        if key not in self._targets:
+            self._targets[key] = target_version(name, ranges, deployment, catalog)
+        return self._targets[key]
 
     def _base(self, env: _Env, release: Release) -> tuple[Reason, ...]:
         """Rules 1-3 for any release (catalog releases take the fast, cached path)."""
@@ -728,16 +684,19 @@ class Evaluator:
     def _dependency_reasons(
         self,
         env: _Env,
+        row: tuple[str, int],
         compiled: CompiledRelease,
         installed: Mapping[str, str],
         allow_upgrades: bool,
     ) -> tuple[Reason, ...]:
-        """Rule 4, cached between environments: the answer depends only on the candidate
-        releases of the modules the release can reach (and their installed versions, which
-        appear in reasons)."""
+        """Rule 4 for the release at ``row`` (module, position).  Whether it resolves, and
+        which requirements fail, depends only on the candidates of the modules it can reach
+        and their installed versions: cached between environments by those values.  The
+        reasons of a failure name installed versions and, in their details, the reasons of
+        this environment (``_details``)."""
         versions = [installed.get(m) for m in compiled.closure]
         key = (
-            id(compiled),
+            row,
             allow_upgrades,
             *versions,
             *[
@@ -745,21 +704,32 @@ class Evaluator:
                 for m, v in zip(compiled.closure, versions, strict=True)
             ],
         )
-        found = self._dependency_cache.get(key)
-        if found is None:
-            found = self._dependency_cache[key] = self._resolve(
+        failed = self._failures.get(key)
+        if failed is None:
+            failed = self._failures[key] = self._resolve(
                 env, compiled.release, installed, allow_upgrades
-            ).reasons
-        return found
+            ).failed
+        if not failed:
+            return ()
+        pinned = None if allow_upgrades else installed
+        return failure_reasons(
+            compiled.release, failed, installed.get, partial(self._details, env, pinned)
+        )
 
     def _candidate_token(self, env: _Env, slug: str, pinned: str | None) -> int:
-        """An interned number for the set of candidates of ``slug`` in ``env``."""
+        """An interned number for the candidates of ``slug`` in ``env`` (their positions)."""
         key = (slug, pinned)
         token = env.candidate_tokens.get(key)
         if token is None:
-            ids = tuple(map(id, self._candidates(env, slug, pinned)))
+            index = self._index.get(slug)
+            chosen = set(self._candidates(env, slug, pinned))
+            rows = (
+                ()
+                if index is None
+                else tuple(i for i, r in enumerate(index.releases) if r in chosen)
+            )
             token = env.candidate_tokens[key] = self._tokens.setdefault(
-                ("candidates", ids), len(self._tokens)
+                ("candidates", slug, rows), len(self._tokens)
             )
         return token
 
@@ -801,7 +771,34 @@ class Evaluator:
                 )
             return found
 
-        return resolve_dependencies(release, candidates, installed.get, matching)
+        pinned = None if allow_upgrades else installed
+        return resolve_dependencies(
+            release, candidates, installed.get, matching, partial(self._details, env, pinned)
+        )
+
+    def _details(
+        self, env: _Env, pinned: Mapping[str, str] | None, slug: str, range_: Range
+    ) -> tuple[Blocked, ...]:
+        """The releases of ``slug`` in ``range_`` (newest first) with why each is no candidate
+        of rule 4 in ``env`` (``pinned``: the installed versions modules are held at; None:
+        upgrades allowed), cached in the environment."""
+        held = None if pinned is None else pinned.get(slug)
+        key = (slug, range_.normalized, held)
+        found = env.details.get(key)
+        if found is None:
+            index = self._index.get(slug)
+            found = env.details[key] = (
+                ()
+                if index is None
+                else tuple(
+                    Blocked(version, candidate_reasons(slug, version, cell, held))
+                    for version, cell in zip(
+                        index.versions, self._cells_of(env, index), strict=True
+                    )
+                    if range_contains(range_, version)
+                )
+            )
+        return found
 
 
 def _column_capabilities(modules: Iterable[ModuleIndex]) -> dict[int, frozenset[str] | None]:
@@ -818,6 +815,30 @@ def _column_capabilities(modules: Iterable[ModuleIndex]) -> dict[int, frozenset[
                 None if ranged else frozenset().union(*(r.capabilities for r in requirements))
             )
     return found
+
+
+def _plain_plan_key(
+    release: Release, reasons: tuple[Reason, ...], deployment: DeploymentState
+) -> tuple[object, ...]:
+    """What the plan of a release without dependencies reads (``plan.plan_release``): its
+    version, the unfixable codes among its reasons, the channel, and per component the reasons
+    name (in order): the ranges the release puts on it, whether it is stated, its version and
+    commit, and the capabilities the release asks of it that it lacks."""
+    codes = tuple(code for code in UNFIXABLE if any(r.code == code for r in reasons))
+    parts = []
+    for name in dict.fromkeys(r.component for r in reasons if r.code in COMPONENT_CODES):
+        state = deployment.component(name or "")
+        requirements = [r for r in release.requires if r.component == name]
+        wanted = frozenset().union(*(r.capabilities for r in requirements))
+        parts.append(
+            (
+                name,
+                tuple(r.range.normalized for r in requirements if r.range is not None),
+                None if state is None else (state.version, state.commit),
+                wanted if state is None else wanted - state.capabilities,
+            )
+        )
+    return (release.version, codes, deployment.channel, tuple(parts))
 
 
 def _renamed(verdict: Verdict, slug: str) -> Verdict:

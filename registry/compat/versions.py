@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from packaging.version import InvalidVersion, Version
 
+from registry.compat.ranges import npm_prerelease
+
 __all__ = ["SkippedTag", "TagVersion", "parse_tag", "version_key"]
 
 
@@ -45,7 +47,8 @@ def parse_tag(tag: str, prefix: str = "") -> TagVersion | SkippedTag:
     if not rest[:1].isdigit():
         return SkippedTag(tag, "not a version: it does not start with a number")
     try:
-        version = Version(rest)
+        # v1.2.3-0 is an npm prerelease (1.2.3.dev0), not the PEP 440 post-release 1.2.3.post0.
+        version = Version(npm_prerelease(rest))
     except InvalidVersion:
         return SkippedTag(tag, f"not a PEP 440 version: {rest!r}")
     return TagVersion(tag=tag, version=str(version), prerelease=version.is_prerelease)

@@ -37,17 +37,23 @@ from registry.compat import (
     DeploymentState,
     Evaluator,
     InvalidRange,
+    KnownState,
     ModuleRequirement,
+    Notice,
     Policy,
     Range,
     Release,
     Verdict,
     affected_modules,
+    describe_notice,
+    describe_step,
     explain,
+    normalize_version,
     parse_range,
     parse_version,
     plan_component_upgrade,
 )
+from registry.compat.upgrades import moved_deployment
 from registry.config import Settings
 from registry.errors import InvalidInput, NotFound
 from registry.metadata import capabilities_from_introspection
@@ -60,6 +66,7 @@ from registry.services.summary import summarize
 log = logging.getLogger(__name__)
 
 _RowKey = tuple[Any, ...]
+END_OF_LIFE_SUPPORT = "eol"  # ``ComponentVersion.support`` of a version past its support
 # A catalog data version: the counter and the time of its last bump.  The time tells apart a
 # bump that was rolled back from a later one that reached the same counter value.
 Stamp = tuple[int, datetime | None]
@@ -190,6 +197,10 @@ class CompatibilityCache:
             answers = [self._answer(snapshot, state, None) for state in states]
         return [{slug: a[slug] for slug in snapshot.listed if slug in a} for a in answers]
 
+    def notices(self, session: Session, state: DeploymentState) -> tuple[Notice, ...]:
+        """The notices about ``state`` (unknown and end-of-life component versions)."""
+        return self.snapshot(session).evaluator.notices(state)
+
     def component_upgrade(
         self, session: Session, state: DeploymentState, component: str, to: str
     ) -> ComponentUpgradeReport:
@@ -302,10 +313,13 @@ def build_snapshot(
         release = memo.get(key) or new_memo.get(key) or _release_of_row(row)
         new_memo[key] = release
         releases[row.slug].append(release)
+    versions, end_of_life = _component_versions(session)
     catalog = Catalog(
         releases={slug: tuple(items) for slug, items in releases.items()},
-        component_versions=_component_versions(session),
+        component_versions=versions,
         component_capabilities=_component_capabilities(session),
+        end_of_life=end_of_life,
+        component_states=_imported_states(session),
     )
     snapshot = CatalogSnapshot(
         version=version,
@@ -419,16 +433,50 @@ def _problem_text(problem: Any) -> str:
     return str(problem)
 
 
-def _component_versions(session: Session) -> dict[str, tuple[str, ...]]:
+def _component_versions(
+    session: Session,
+) -> tuple[dict[str, tuple[str, ...]], dict[str, frozenset[str]]]:
+    """Per component its known versions (normalized, as deployments state them) and those
+    of them past their support."""
     found: dict[str, list[str]] = {}
+    ended: dict[str, set[str]] = {}
     rows = session.execute(
-        select(Component.name, ComponentVersion.version)
+        select(Component.name, ComponentVersion.version, ComponentVersion.support)
         .join(Component, ComponentVersion.component_id == Component.id)
         .order_by(Component.name, ComponentVersion.id)
     )
-    for name, version in rows:
-        found.setdefault(name, []).append(version)
-    return {name: tuple(versions) for name, versions in found.items()}
+    for name, version, support in rows:
+        normalized = normalize_version(version)
+        found.setdefault(name, []).append(normalized)
+        if support == END_OF_LIFE_SUPPORT:
+            ended.setdefault(name, set()).add(normalized)
+    return (
+        {name: tuple(versions) for name, versions in found.items()},
+        {name: frozenset(versions) for name, versions in ended.items()},
+    )
+
+
+def _imported_states(session: Session) -> dict[str, tuple[KnownState, ...]]:
+    """Per component, the capability sets known after each import (an introspection file, a
+    manifest), newest import first.  An import records only names not known before, so the
+    state after an import is its names and every name recorded before it."""
+    rows = session.execute(
+        select(Component.name, ComponentCapability.source, ComponentCapability.name)
+        .join(Component, ComponentCapability.component_id == Component.id)
+        .order_by(Component.name, ComponentCapability.id)
+    )
+    groups: dict[str, dict[str, set[str]]] = {}
+    for component, source, capability in rows:
+        groups.setdefault(component, {}).setdefault(source or "", set()).add(capability)
+    states: dict[str, tuple[KnownState, ...]] = {}
+    for component, by_source in groups.items():
+        known: set[str] = set()
+        found = []
+        for source, names in by_source.items():  # in the order of their first record
+            known |= names
+            found.append(KnownState("introspection", frozenset(known), source=source or None))
+        states[component] = tuple(reversed(found))
+    return states
 
 
 def _component_capabilities(session: Session) -> dict[str, frozenset[str]]:
@@ -450,6 +498,8 @@ def _changed_modules(previous: CatalogSnapshot | None, catalog: Catalog) -> froz
     if (
         old.component_versions != catalog.component_versions
         or old.component_capabilities != catalog.component_capabilities
+        or old.end_of_life != catalog.end_of_life
+        or old.component_states != catalog.component_states
     ):
         return None
     slugs = set(old.releases) | set(catalog.releases)
@@ -489,7 +539,11 @@ def compatibility_answer(
         require_modules(cache.snapshot(session), modules)
     verdicts = cache.verdicts(session, state, modules)
     answers = [v.to_dict() for v in verdicts.values()]
-    body: dict[str, Any] = {"deployment": deployment_id, "modules": answers}
+    body: dict[str, Any] = {
+        "deployment": deployment_id,
+        "modules": answers,
+        "notices": notices_json(cache.notices(session, state)),
+    }
     if modules is None:
         body["summary"] = summarize(answers, dict(state.modules))
     return body
@@ -498,9 +552,37 @@ def compatibility_answer(
 def module_answer(
     cache: CompatibilityCache, session: Session, state: DeploymentState, slug: str
 ) -> dict[str, Any]:
-    """One module's verdict entry of DESIGN §5; NotFound for an unknown module."""
+    """One module's verdict entry of DESIGN §5 with the deployment's ``notices``; NotFound
+    for an unknown module."""
     require_modules(cache.snapshot(session), [slug])
-    return cache.verdicts(session, state, [slug])[slug].to_dict()
+    entry = cache.verdicts(session, state, [slug])[slug].to_dict()
+    entry["notices"] = notices_json(cache.notices(session, state))
+    return entry
+
+
+def upgrade_plan_answer(
+    cache: CompatibilityCache,
+    session: Session,
+    state: DeploymentState,
+    deployment_id: int | None,
+    *,
+    component: str,
+    to: str,
+) -> dict[str, Any]:
+    """What moving ``component`` to ``to`` means for the installed modules, with the notices
+    about the deployment after that move (an unknown or end-of-life ``to`` among them)."""
+    report = cache.component_upgrade(session, state, component, to)
+    moved = moved_deployment(state, component, to)
+    return {
+        "deployment": deployment_id,
+        **report.to_dict(),
+        "notices": notices_json(cache.notices(session, moved)),
+    }
+
+
+def notices_json(notices: Iterable[Notice]) -> list[dict[str, Any]]:
+    """Notices in their JSON shape."""
+    return [notice.to_dict() for notice in notices]
 
 
 def require_modules(snapshot: CatalogSnapshot, slugs: Iterable[str]) -> None:
@@ -628,25 +710,14 @@ def verdict_lines(verdict: Verdict, lang: str = "de") -> list[str]:
         title = "Upgrade-Plan für" if de else "upgrade plan for"
         state = "" if plan.possible else (" (nicht möglich)" if de else " (not possible)")
         lines.append(f"  {title} {plan.version}{state}:")
-        lines.extend(f"    - {_step_text(step.to_dict(), de)}" for step in plan.steps)
+        lines.extend(f"    - {describe_step(step.to_dict(), language)}" for step in plan.steps)
     return lines
 
 
-def _step_text(step: Mapping[str, Any], de: bool) -> str:
-    subject = step.get("component") or step.get("module") or ""
-    parts = []
-    if "to" in step:
-        if step["to"] is None:
-            parts.append("keine bekannte Version reicht" if de else "no known version does")
-        else:
-            current = step.get("from") or ("nichts" if de else "nothing")
-            parts.append(f"{current} -> {step['to']}")
-    if step.get("capabilities"):
-        label = "Fähigkeiten" if de else "capabilities"
-        parts.append(f"{label}: {', '.join(step['capabilities'])}")
-    if step.get("message"):
-        parts.append(str(step["message"]))
-    return f"{subject}: {'; '.join(parts)}" if subject else "; ".join(parts)
+def notice_lines(notices: Iterable[Notice], lang: str = "de") -> list[str]:
+    """The notices about a deployment as plain lines."""
+    language: Literal["de", "en"] = "de" if lang == "de" else "en"
+    return [describe_notice(notice.to_dict(), language) for notice in notices]
 
 
 # ---- capabilities from a GraphQL introspection ---------------------------------------------
@@ -698,10 +769,11 @@ def check_deployment(
     document: Mapping[str, Any],
     policy: Policy,
     modules: Sequence[str] | None = None,
-) -> dict[str, Verdict]:
-    """Verdicts for a validated deployment document against the database (the ``check`` CLI);
-    NotFound names every unknown module asked about."""
+) -> tuple[dict[str, Verdict], tuple[Notice, ...]]:
+    """Verdicts and notices for a validated deployment document against the database (the
+    ``check`` CLI); NotFound names every unknown module asked about."""
     cache = CompatibilityCache(policy)
     if modules:
         require_modules(cache.snapshot(session), modules)
-    return cache.verdicts(session, state_from_document(document), modules or None)
+    state = state_from_document(document)
+    return cache.verdicts(session, state, modules or None), cache.notices(session, state)

@@ -151,8 +151,9 @@ def deployment_upgrade_plan(deployment_id: int) -> Response:
     component, to = _required_args("component", "to")
 
     def build() -> dict[str, Any]:
-        report = cache.component_upgrade(get_session(), state, component, to)
-        return {"deployment": found.id, **report.to_dict()}
+        return compat.upgrade_plan_answer(
+            cache, get_session(), state, found.id, component=component, to=to
+        )
 
     return cached_json(VERDICTS, build, principal_key=_private(found))
 

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from registry.compat import CODES, NOTICE_CODES, STEP_KINDS
 from registry.metadata.slugs import SLUG_PATTERN
 from registry.services.modules import EDITABLE
 
@@ -256,22 +257,67 @@ REASON = obj(
     ["code"],
     {
         "code": {
-            "enum": [
-                "yanked",
-                "prerelease",
-                "component-missing",
-                "version-unknown",
-                "version-mismatch",
-                "capability-missing",
-                "license-not-allowed",
-                "dependency-unsatisfiable",
-                "metadata-invalid",
-            ]
+            "enum": [*CODES, "module-pinned"],
+            "description": "module-pinned: in details only",
         },
         "component": {"type": "string"},
         "module": {"type": "string"},
         "required": {},
         "actual": {},
+        "details": {
+            **array(
+                obj(
+                    ["version", "reasons"],
+                    {"version": {"type": "string"}, "reasons": array({"type": "object"})},
+                )
+            ),
+            "description": "dependency-unsatisfiable: each release of the module in the range, "
+            "newest first, with its own reasons (none: usable alone, not together)",
+        },
+    },
+)
+
+KNOWN_STATE = obj(
+    ["kind"],
+    {
+        "kind": {"enum": ["version", "deployment", "introspection"]},
+        "version": nullable("string"),
+        "commit": nullable("string"),
+        "source": nullable("string"),
+    },
+)
+
+PLAN_STEP = obj(
+    ["kind"],
+    {
+        "kind": {"enum": list(STEP_KINDS)},
+        "component": {"type": "string"},
+        "module": {"type": "string"},
+        "from": nullable("string"),
+        "to": nullable("string"),
+        "endOfLife": {
+            "type": "boolean",
+            "description": "update/downgrade/add to an end-of-life version",
+        },
+        "capabilities": array({"type": "string"}),
+        "offeredBy": {"oneOf": [{"type": "null"}, KNOWN_STATE]},
+        "code": {
+            "type": "string",
+            "description": "impossible: yanked, prerelease, metadata-invalid, license-not-allowed, "
+            "no-known-version, capability-unknown or dependency-unsatisfiable",
+        },
+        "required": {},
+        "actual": nullable("string"),
+        "details": array({"type": "object"}),
+    },
+)
+
+NOTICE = obj(
+    ["code", "component", "actual"],
+    {
+        "code": {"enum": list(NOTICE_CODES)},
+        "component": nullable("string"),
+        "actual": nullable("string"),
     },
 )
 
@@ -291,12 +337,13 @@ VERDICT = obj(
                     ["version", "steps", "possible"],
                     {
                         "version": {"type": "string"},
-                        "steps": array({"type": "object"}),
+                        "steps": array(PLAN_STEP),
                         "possible": {"type": "boolean"},
                     },
                 ),
             ]
         },
+        "notices": {**array(NOTICE), "description": "the deployment's notices (one-module answer)"},
     },
 )
 
@@ -310,7 +357,7 @@ SUMMARY_GROUP = obj(
 )
 
 COMPATIBILITY = obj(
-    ["deployment", "modules"],
+    ["deployment", "modules", "notices"],
     {
         "deployment": {**nullable("integer"), "description": "null for a what-if query"},
         "modules": array(ref("Verdict")),
@@ -330,13 +377,15 @@ COMPATIBILITY = obj(
                 },
             },
         ),
+        "notices": array(NOTICE),
         "query": {"type": "object", "description": "the hypothetical deployment (what-if only)"},
     },
 )
 
 UPGRADE_REPORT = obj(
-    ["deployment", "component", "from", "to", "ok", "update", "blocked"],
+    ["deployment", "component", "from", "to", "ok", "update", "blocked", "notices"],
     {
+        "notices": {**array(NOTICE), "description": "about the deployment after the change"},
         "deployment": {"type": "integer"},
         "component": {"type": "string"},
         "from": nullable("string"),

@@ -34,7 +34,9 @@ def test_check_prints_reasons_and_plan_in_english(demo_url):
     assert "[version-mismatch] The app must have exactly version 4.3.0 (installed: 4.2.1)" in (
         result.output
     )
-    assert "app: 4.2.1 -> 4.3.0" in result.output
+    assert "Update app from 4.2.1 to 4.3.0." in result.output
+    # the demo's app has no tag 4.2.1
+    assert "Notice: app 4.2.1 is no known version of app." in result.output
 
 
 def test_check_explains_in_german_by_default(demo_url):
@@ -49,8 +51,9 @@ def test_check_json_has_the_api_shape(demo_url):
     assert body["name"] == "Musterhausen"
     entries = {m["module"]: m for m in body["modules"]}
     assert set(entries["chatbot"]) == {"module", "adoptable", "newest", "blocked", "upgradePlan"}
+    assert body["notices"] == [{"code": "version-not-known", "component": "app", "actual": "4.2.1"}]
     assert entries["chatbot"]["upgradePlan"]["steps"] == [
-        {"component": "app", "from": "4.2.1", "to": "4.3.0"}
+        {"kind": "update", "component": "app", "from": "4.2.1", "to": "4.3.0", "endOfLife": False}
     ]
     codes = {r["code"] for b in entries["gutscheine"]["blocked"] for r in b["reasons"]}
     assert {"capability-missing", "version-mismatch"} <= codes

@@ -33,6 +33,7 @@ PUBLIC_MAINSERVER = frozenset(
 )
 # The 2026-08 introspection of a deployed mainserver adds these (among others).
 INTROSPECTION_2026 = PUBLIC_MAINSERVER | {
+    "wasteTourDates",
     "vouchers",
     "voucher",
     "redeemQuotaOfVoucher",

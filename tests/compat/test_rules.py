@@ -8,6 +8,7 @@ import pytest
 
 from registry.compat import (
     CODES,
+    Blocked,
     Catalog,
     ComponentRequirement,
     ComponentState,
@@ -250,8 +251,16 @@ def test_cycle_must_accept_the_release_itself() -> None:
     assert adoptable(cat, deployment(), "a") == ["1.0"]
     verdict = evaluate(deployment(), cat, OPEN)["a"]
     # b needs a<2 while a is at 2.0: the reason names the cycle's edge back to a
+    # (a 1.0 satisfies <2 but a is held at the release being judged)
+    pinned = Reason("module-pinned", module="a", required="2.0", actual="1.0")
     assert verdict.reasons_for("2.0") == (
-        Reason("dependency-unsatisfiable", module="a", required="<2.0.0", actual="2.0"),
+        Reason(
+            "dependency-unsatisfiable",
+            module="a",
+            required="<2.0.0",
+            actual="2.0",
+            details=(Blocked("1.0", (pinned,)),),
+        ),
     )
 
 
@@ -265,8 +274,14 @@ def test_installed_modules_are_kept_unless_upgrades_are_allowed() -> None:
     assert adoptable(cat, dep, "chatbot") == []
     assert adoptable(cat, dep, "chatbot", upgrades=True) == ["1.0"]
     reason = evaluate(dep, cat, OPEN)["chatbot"].blocked[0].reasons[0]
+    # karten 1.2 satisfies the range, but the deployment runs 1.0 and asks for no upgrade
+    pinned = Reason("module-pinned", module="karten", required="1.0", actual="1.2")
     assert reason == Reason(
-        "dependency-unsatisfiable", module="karten", required=">=1.2.0", actual="1.0"
+        "dependency-unsatisfiable",
+        module="karten",
+        required=">=1.2.0",
+        actual="1.0",
+        details=(Blocked("1.2", (pinned,)),),
     )
     # installed at a version that satisfies: fine without upgrades
     assert adoptable(cat, deployment(modules={"karten": "1.2"}), "chatbot") == ["1.0"]

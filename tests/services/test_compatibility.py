@@ -80,7 +80,7 @@ def test_chatbot_blocked_for_app_421_with_plan_app_430(demo, cache):
         ("version-mismatch", "app", "4.2.1")
     ]
     assert verdict.upgrade_plan.to_dict()["steps"] == [
-        {"component": "app", "from": "4.2.1", "to": "4.3.0"}
+        {"kind": "update", "component": "app", "from": "4.2.1", "to": "4.3.0", "endOfLife": False}
     ]
     assert verdict.upgrade_plan.possible
 
@@ -301,7 +301,7 @@ def test_verdict_lines_explain_in_german_and_english(demo, cache):
     german = "\n".join(compat.verdict_lines(verdict, "de"))
     english = "\n".join(compat.verdict_lines(verdict, "en"))
     assert "version-mismatch" in german and "4.2.1" in german and "Upgrade-Plan" in german
-    assert "upgrade plan for 4.3.0" in english and "app: 4.2.1 -> 4.3.0" in english
+    assert "upgrade plan for 4.3.0" in english and "Update app from 4.2.1 to 4.3.0." in english
 
 
 def test_rolled_back_catalog_change_is_not_kept(demo, cache):

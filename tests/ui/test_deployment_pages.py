@@ -153,3 +153,19 @@ def test_private_deployment_cannot_be_chosen_anonymously_on_module_page(client, 
     bernau = deployment_id(demo, "Bernau bei Berlin (Demo)")
     html = _html(client, f"/modules/nachrichten?deployment={bernau}")
     assert "Bernau bei Berlin" not in html
+
+
+def test_an_end_of_life_app_is_noticed_in_both_languages(client, demo) -> None:
+    detmold = deployment_id(demo, "Detmold (Demo)")
+    german = _html(client, f"/deployments/{detmold}")
+    assert "Smart Village App 4.0.3 ist end of life" in german
+    english = _html(client, f"/deployments/{detmold}?lang=en")
+    assert "Smart Village App 4.0.3 is end of life: it is no longer supported." in english
+
+
+def test_what_if_on_an_unknown_app_version_notices_it(client, demo) -> None:
+    kiel = deployment_id(demo, "Kiel (Demo)")
+    html = _html(client, f"/deployments/{kiel}/what-if?app=9.9.9&lang=en")
+    assert "Smart Village App 9.9.9 is no known version of Smart Village App." in html
+    page = _html(client, f"/deployments/{kiel}?lang=en")
+    assert "is no known version" not in page

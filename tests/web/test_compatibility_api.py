@@ -45,6 +45,7 @@ def test_deployment_compatibility_shape(client, stored):
     assert response.status_code == 200
     body = response.get_json()
     assert body["deployment"] == stored["public"]
+    assert body["notices"] == [{"code": "version-not-known", "component": "app", "actual": "4.2.1"}]
     chatbot = _entry(body, "chatbot")
     assert set(chatbot) == {"module", "adoptable", "newest", "blocked", "upgradePlan"}
     assert chatbot["adoptable"] == [] and chatbot["newest"] == "4.3.0"
@@ -61,7 +62,9 @@ def test_deployment_compatibility_shape(client, stored):
             ],
         }
     ]
-    assert chatbot["upgradePlan"]["steps"] == [{"component": "app", "from": "4.2.1", "to": "4.3.0"}]
+    assert chatbot["upgradePlan"]["steps"] == [
+        {"kind": "update", "component": "app", "from": "4.2.1", "to": "4.3.0", "endOfLife": False}
+    ]
 
 
 def test_voucher_module_reasons_and_plan_for_public_mainserver(client, demo, admin_headers):
@@ -73,7 +76,8 @@ def test_voucher_module_reasons_and_plan_for_public_mainserver(client, demo, adm
     missing = sorted(r["required"] for r in blocked[installed] if r["code"] == "capability-missing")
     assert missing == ["redeemQuotaOfVoucher", "vouchers"]
     steps = body["upgradePlan"]["steps"]
-    assert {"component": "app", "from": installed, "to": "4.3.0"} in steps
+    update = {"component": "app", "from": installed, "to": "4.3.0", "endOfLife": False}
+    assert {"kind": "update", **update} in steps
     assert any(sorted(s.get("capabilities", [])) == missing for s in steps)
 
 
@@ -221,7 +225,7 @@ def test_what_if_with_a_document_stores_nothing(client, demo):
     body = response.get_json()
     assert body["deployment"] is None and [m["module"] for m in body["modules"]] == ["chatbot"]
     assert body["modules"][0]["upgradePlan"]["steps"] == [
-        {"component": "app", "from": "4.2.1", "to": "4.3.0"}
+        {"kind": "update", "component": "app", "from": "4.2.1", "to": "4.3.0", "endOfLife": False}
     ]
     assert demo.scalars(select(Deployment.id)).all() == before
 
@@ -231,3 +235,48 @@ def test_what_if_with_a_bad_document_lists_every_problem(client, demo):
     response = client.post("/api/v1/compatibility", json=bad)
     assert response.status_code == 400
     assert {d["field"] for d in response.get_json()["error"]["details"]} >= {"channel", "state"}
+
+
+def test_what_if_on_an_unknown_app_version_downgrades_and_notices(client, demo):
+    response = client.get("/api/v1/compatibility?app=9.9.9&module=chatbot")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["notices"] == [{"code": "version-not-known", "component": "app", "actual": "9.9.9"}]
+    assert body["modules"][0]["upgradePlan"]["steps"] == [
+        {
+            "kind": "downgrade",
+            "component": "app",
+            "from": "9.9.9",
+            "to": "4.3.0",
+            "endOfLife": False,
+        }
+    ]
+
+
+def test_one_module_and_the_upgrade_plan_carry_notices(client, stored):
+    base = f"/api/v1/deployments/{stored['public']}"
+    entry = client.get(f"{base}/compatibility/chatbot").get_json()
+    assert entry["notices"] == [
+        {"code": "version-not-known", "component": "app", "actual": "4.2.1"}
+    ]
+    # the notices of the deployment after the change: app 4.0.3 is known but end of life
+    report = client.get(f"{base}/upgrade-plan?component=app&to=4.0.3").get_json()
+    assert report["notices"] == [{"code": "end-of-life", "component": "app", "actual": "4.0.3"}]
+
+
+def test_a_missing_mainserver_is_added_with_the_capabilities_of_the_2026_state(client, demo):
+    body = client.get("/api/v1/compatibility?app=4.3.0&module=gutscheine").get_json()
+    assert body["modules"][0]["upgradePlan"]["steps"] == [
+        {"kind": "add", "component": "mainserver", "to": None, "endOfLife": False},
+        {
+            "kind": "capabilities",
+            "component": "mainserver",
+            "capabilities": ["redeemQuotaOfVoucher", "vouchers"],
+            "offeredBy": {
+                "kind": "introspection",
+                "version": None,
+                "commit": None,
+                "source": "introspection-2026-08",
+            },
+        },
+    ]

@@ -17,7 +17,13 @@ from registry.web.i18n import init_i18n
 from registry.web.ui import activity, auth, catalogue, components, deployment, knowledge, module
 from registry.web.ui.health import health_reason
 from registry.web.ui.links import url_with
-from registry.web.ui.reasons import describe_event, explain_reason, explain_step, group_words
+from registry.web.ui.reasons import (
+    describe_event,
+    explain_notice,
+    explain_reason,
+    explain_step,
+    group_words,
+)
 
 ui = Blueprint("ui", __name__)
 
@@ -97,6 +103,7 @@ def _setup(state: object) -> None:
         url_with=url_with,
         explain_reason=explain_reason,
         explain_step=explain_step,
+        explain_notice=explain_notice,
         describe_event=describe_event,
         group_words=group_words,
         health_reason=health_reason,

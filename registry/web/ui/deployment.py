@@ -54,6 +54,7 @@ def deployment_page(deployment_id: int) -> str:
         groups=_grouped(answers, installed),
         affected=advisories.running_affected(session, installed),
         summary=summarize(answers, installed),
+        notices=verdicts.notices_for(session, deployment.document or {}),
         modules=queries.modules_by_slug(session),
         names=queries.display_names(session),
         may_edit=_may_edit(principal, deployment),
@@ -75,7 +76,10 @@ def what_if(deployment_id: int) -> ResponseReturnValue:
         document = service.validated_document(document, "<what-if>")
     except InvalidInput as error:
         return render_template("ui/what_if.html", problems=error.details, **page), 400
-    return render_template("ui/what_if.html", problems=[], **page, **_changes(deployment, document))
+    notices = verdicts.notices_for(session, document)
+    return render_template(
+        "ui/what_if.html", problems=[], notices=notices, **page, **_changes(deployment, document)
+    )
 
 
 def _changes(deployment: Deployment, document: dict[str, Any]) -> dict[str, Any]:

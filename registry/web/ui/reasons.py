@@ -13,7 +13,8 @@ from registry.web.ui.labels import capability_label, has_label
 
 def explain_reason(reason: dict[str, Any], names: dict[str, str] | None = None) -> str:
     """One blocking reason (``{"code", "component"|"module", "required", "actual"}``) in words;
-    ``names`` gives display names of components and modules."""
+    ``names`` gives display names of components and modules.  A dependency that cannot be
+    satisfied lists its releases in range with their own reasons (``details``)."""
     names = names or {}
     code = reason.get("code", "")
     values = {
@@ -29,10 +30,28 @@ def explain_reason(reason: dict[str, Any], names: dict[str, str] | None = None) 
         ),
         "actual": reason.get("actual") or _("nothing"),
     }
+    if code == "dependency-unsatisfiable":
+        return _dependency_sentence(values, reason.get("details") or [], names)
     template = _reason_templates().get(code)
     if template is None:
         return _("Blocked (%(code)s).", code=code)
     return template % values
+
+
+def _dependency_sentence(
+    values: dict[str, str], details: list[dict[str, Any]], names: dict[str, str]
+) -> str:
+    """A dependency that cannot be provided: no release in range, or each one and why."""
+    if not details:
+        return _("Needs the module %(module)s %(required)s; no known release matches.") % values
+    parts = [_("Needs the module %(module)s %(required)s:") % values]
+    for entry in details:
+        reasons = entry.get("reasons") or []
+        why = " ".join(explain_reason(r, names) for r in reasons) or _(
+            "usable alone, but not together with the other requirements."
+        )
+        parts.append(_("%(version)s: %(why)s", version=entry.get("version"), why=why))
+    return " ".join(parts)
 
 
 def _reason_templates() -> dict[str, str]:
@@ -55,11 +74,10 @@ def _reason_templates() -> dict[str, str]:
             "Its license %(actual)s is not allowed by the deployment's license policy "
             "(%(required)s)."
         ),
-        "dependency-unsatisfiable": _(
-            "Needs the module %(module)s %(required)s, which cannot be provided together "
-            "with what runs today (%(actual)s)."
-        ),
         "metadata-invalid": _("Its metadata has errors, so it cannot be checked."),
+        "module-pinned": _(
+            "The deployment keeps %(module)s at %(required)s unless upgrades are asked for."
+        ),
     }
 
 
@@ -68,41 +86,82 @@ def _name(names: dict[str, str], key: str | None) -> str:
 
 
 def explain_step(step: dict[str, Any], names: dict[str, str] | None = None) -> str:
-    """One upgrade-plan step in words."""
-    name = _name(names or {}, step.get("component") or step.get("module"))
-    capabilities = capability_list(step.get("component"), step.get("capabilities") or [], raw=True)
-    if "to" in step and step["to"] is None:
-        return _(
-            "No known version of %(name)s is enough: %(message)s",
-            name=name,
-            message=step.get("message") or "",
-        )
-    if step.get("module"):
-        if step.get("from"):
-            return _(
-                "Update the module %(name)s from %(old)s to %(new)s.",
-                name=name,
-                old=step["from"],
-                new=step.get("to"),
-            )
-        return _("Install the module %(name)s %(new)s.", name=name, new=step.get("to"))
-    parts = []
-    if step.get("to") and step.get("from"):
-        parts.append(
-            _(
-                "Update %(name)s from %(old)s to %(new)s.",
-                name=name,
-                old=step["from"],
-                new=step["to"],
-            )
-        )
-    elif step.get("to"):
-        parts.append(_("Add %(name)s %(new)s to the deployment.", name=name, new=step["to"]))
-    if capabilities:
-        parts.append(
-            _("Make sure %(name)s offers: %(capabilities)s.", name=name, capabilities=capabilities)
-        )
-    return " ".join(parts) or (step.get("message") or "")
+    """One upgrade-plan step in words, from its ``kind`` and fields."""
+    names = names or {}
+    kind = step.get("kind")
+    values = {
+        "name": _name(names, step.get("component") or step.get("module")),
+        "old": step.get("from") or "",
+        "new": step.get("to") or "",
+        "capabilities": capability_list(
+            step.get("component"), step.get("capabilities") or [], raw=True
+        ),
+    }
+    if kind == "impossible":
+        return _impossible_sentence(step, values, names)
+    if kind == "capabilities":
+        sentence = _("Make sure %(name)s offers: %(capabilities)s.") % values
+        offered = step.get("offeredBy")
+        return sentence if not offered else f"{sentence} {_offered_by(offered)}"
+    templates = {
+        "update": _("Update %(name)s from %(old)s to %(new)s."),
+        "downgrade": _("Go back with %(name)s from %(old)s to the older version %(new)s."),
+        "add": _("Add %(name)s %(new)s to the deployment.")
+        if step.get("to")
+        else _("Add %(name)s (any version) to the deployment."),
+        "module": _("Update the module %(name)s from %(old)s to %(new)s.")
+        if step.get("from")
+        else _("Install the module %(name)s %(new)s."),
+    }
+    sentence = templates.get(kind or "", _("Step %(kind)s.", kind=kind)) % values
+    if step.get("endOfLife"):
+        sentence += " " + _("Version %(new)s is end of life: no supported version fits.") % values
+    return sentence
+
+
+def _offered_by(state: dict[str, Any]) -> str:
+    """Where a known state offering the capabilities comes from."""
+    if state.get("kind") == "introspection":
+        return _("The imported state %(source)s offers them.", source=state.get("source") or "")
+    if state.get("kind") == "version":
+        return _("Version %(version)s offers them.", version=state.get("version") or "")
+    return _(
+        "A registered deployment offers them (commit %(commit)s).", commit=state.get("commit") or ""
+    )
+
+
+def _impossible_sentence(
+    step: dict[str, Any], values: dict[str, str], names: dict[str, str]
+) -> str:
+    code = step.get("code") or ""
+    if code == "dependency-unsatisfiable":
+        reason = {**step, "code": code}
+        return _("Not possible with known releases:") + " " + explain_reason(reason, names)
+    templates = {
+        "yanked": _("Not possible: this version was withdrawn."),
+        "prerelease": _(
+            "Not possible: this is a pre-release and the deployment takes only stable versions."
+        ),
+        "metadata-invalid": _("Not possible: the metadata of this version has errors."),
+        "license-not-allowed": _("Not possible: the license policy does not allow its license."),
+        "no-known-version": _("Not possible: no known version of %(name)s satisfies %(required)s."),
+        "capability-unknown": _(
+            "Not possible: no known state of %(name)s offers %(capabilities)s."
+        ),
+    }
+    values = {**values, "required": " & ".join(map(range_words, step.get("required") or []))}
+    return templates.get(code, _("Not possible (%(code)s).", code=code)) % values
+
+
+def explain_notice(notice: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    """One notice about a deployment (``{"code", "component", "actual"}``) in words."""
+    values = {"name": _name(names or {}, notice.get("component")), "actual": notice.get("actual")}
+    templates = {
+        "version-not-known": _("%(name)s %(actual)s is no known version of %(name)s."),
+        "end-of-life": _("%(name)s %(actual)s is end of life: it is no longer supported."),
+    }
+    code = notice.get("code") or ""
+    return templates.get(code, _("Notice (%(code)s).", code=code)) % values
 
 
 def describe_event(event: Any, names: dict[str, str] | None = None) -> str:

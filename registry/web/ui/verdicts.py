@@ -34,6 +34,12 @@ def for_document(session: Session, document: dict[str, Any]) -> list[dict[str, A
     return [verdicts[slug].to_dict() for slug in sorted(verdicts)]
 
 
+def notices_for(session: Session, document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The notices about a (validated) deployment document, in the API's JSON shape."""
+    state = compat.state_from_document(document)
+    return compat.notices_json(_cache().notices(session, state))
+
+
 def for_deployment(session: Session, deployment: Deployment) -> list[dict[str, Any]]:
     """Every listed module's verdict for a stored deployment, by slug."""
     return for_document(session, deployment.document or {})
