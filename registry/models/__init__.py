@@ -4,6 +4,7 @@ Importing this package registers every table on ``Base.metadata``. A new area ad
 here and one import line below.
 """
 
+from registry.models.adopters import ReportedAdopter
 from registry.models.advisories import Advisory, AdvisoryModule
 from registry.models.auth import ApiToken
 from registry.models.catalog import (
@@ -46,6 +47,7 @@ __all__ = [
     "PlatformRequirement",
     "Release",
     "Report",
+    "ReportedAdopter",
     "TagSnapshot",
     "WebhookDelivery",
 ]

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput
 from registry.metadata import import_path
-from registry.metadata.provenance import KEPT, SET, SOURCE_TITLES, source_of_kind
+from registry.metadata.provenance import KEPT, PUBLICCODE, SET, SOURCE_TITLES, source_of_kind
 from registry.models import Component
+from registry.services.adopters import record_component_adopters
 from registry.services.sources import FieldDecision, Origin
 from registry.services.transfer import (
     FORMAT,
@@ -143,6 +144,13 @@ def _import_metadata(session: Session, path: Path, totals: TransferReport) -> li
                     f"{module['slug']}: describes component {component} (its repository), "
                     "not a module; no module made"
                 )
+                used_by = (module.get("extra") or {}).get("usedBy")
+                if used_by:
+                    recorded = record_component_adopters(
+                        session, component, used_by, source=PUBLICCODE, ref=str(report.file)
+                    )
+                    counts.counts["reported adopter changed"] += recorded
+                    notes.append(f"{component}: usedBy -> {len(used_by)} reported adopters")
                 continue
             origin = Origin(
                 source_of_kind(report.kind),

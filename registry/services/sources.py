@@ -212,3 +212,13 @@ def _time(value: Any) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         return None
+
+
+def field_sources(module: Module) -> list[tuple[str, dict[str, Any]]]:
+    """The module's provenance records in field order (columns first, then extra keys)."""
+    records = module.provenance or {}
+    order = {item.path: index for index, item in enumerate(MODULE_FIELDS)}
+    return sorted(
+        ((path, record) for path, record in records.items() if isinstance(record, dict)),
+        key=lambda pair: (order.get(pair[0], len(order)), pair[0]),
+    )

@@ -32,6 +32,7 @@ from registry.models import (
     Release,
 )
 from registry.serialize import component_dict, event_dict, mirror_dict, module_dict
+from registry.services.adopters import sync_module_adopters
 from registry.services.events import bump, record_event
 from registry.services.mirrors import record_mirror
 from registry.services.platform import export_platform, upsert_platform
@@ -335,6 +336,7 @@ def merge_module(
     changed = created or sources_changed(decisions)
     mirrors = _record_mirrors(session, module, data, decisions, origin)
     changed |= bool(mirrors)
+    changed |= bool(sync_module_adopters(session, module))
     existing = {r.version: r for r in module.releases}
     for item in data.get("releases") or []:
         release = existing.get(item["version"])

@@ -24,6 +24,7 @@ from registry.serialize import (
     sorted_versions,
 )
 from registry.services import catalog, modules
+from registry.services.adopters import adopter_dict, adoption
 from registry.services.health import module_health
 from registry.web import openapi as openapi_module
 from registry.web import security
@@ -31,6 +32,7 @@ from registry.web.auth import require, require_principal
 from registry.web.caching import cached_json
 from registry.web.common import get_session, get_settings, int_arg, json_response
 from registry.web.openapi import openapi_document
+from registry.web.ui.queries import adopters
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 api.record_once(lambda state: security.init_app(state.app))  # type: ignore[arg-type]
@@ -137,10 +139,17 @@ def get_module(slug: str) -> Response:
 
 
 def _module_detail(session: Any, found: Module) -> dict[str, Any]:
+    registered = [(a.deployment, a.version) for a in adopters(session, found.slug)]
+    seen = adoption(session, found, registered)
     return {
         **_module_summary(found),
         "mirrors": [mirror_dict(m) for m in found.mirrors],
         "health": module_health(session, found),
+        "adoption": {
+            "registeredDeployments": len(registered),
+            "reportedAdopters": [adopter_dict(row) for row in seen.reported],
+            "takenOver": [adopter_dict(row, owner) for row, owner in seen.taken_over],
+        },
     }
 
 

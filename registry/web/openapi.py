@@ -128,10 +128,40 @@ MIRROR = obj(
     },
 )
 
+ADOPTER = obj(
+    ["name", "source", "reportedAt", "deployment"],
+    {
+        "name": {"type": "string"},
+        "source": {"type": "string"},
+        "reportedAt": nullable("string"),
+        "deployment": nullable("integer"),
+    },
+)
+
 MODULE_DETAIL = {
     "allOf": [
         ref("Module"),
-        obj(["mirrors", "health"], {"mirrors": array(ref("Mirror")), "health": ref("Health")}),
+        obj(
+            ["mirrors", "health", "adoption"],
+            {
+                "mirrors": array(ref("Mirror")),
+                "health": ref("Health"),
+                "adoption": obj(
+                    ["registeredDeployments", "reportedAdopters", "takenOver"],
+                    {
+                        "registeredDeployments": {
+                            "type": "integer",
+                            "minimum": 0,
+                            "description": "public deployments that state they run it",
+                        },
+                        "reportedAdopters": array(ADOPTER),
+                        "takenOver": array(ADOPTER),
+                    },
+                    description="reported adopters are named by admin-doku or publiccode.yml "
+                    "(versions unknown); takenOver ones are registered as a deployment",
+                ),
+            },
+        ),
     ],
 }
 

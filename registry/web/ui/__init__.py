@@ -24,6 +24,7 @@ from registry.web.ui.reasons import (
     explain_step,
     group_words,
 )
+from registry.web.ui.sources import source_title
 
 ui = Blueprint("ui", __name__)
 
@@ -107,5 +108,6 @@ def _setup(state: object) -> None:
         describe_event=describe_event,
         group_words=group_words,
         health_reason=health_reason,
+        source_title=source_title,
     )
     app.jinja_env.filters.update(markdown=knowledge.markdown, excerpt=knowledge.excerpt)

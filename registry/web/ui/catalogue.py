@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from registry.models import Deployment, Module, Release
 from registry.services import catalog
+from registry.services.adopters import reported_counts
 from registry.services.advisories import coverage_by_advisory
 from registry.services.health import health_by_module
 from registry.services.knowledge_search import search_knowledge
@@ -31,6 +32,7 @@ class Row:
     module: Module
     newest: Release | None
     adoption: int
+    reported: int  # municipalities sources name as users that no deployment stands for
     adoptable: str | None  # newest version the chosen deployment can adopt
     health: int  # overall health level 0-3
     advisories: tuple[str, ...]  # open advisories covering one of its releases
@@ -70,6 +72,7 @@ def _rows(session: Session, args: Mapping[str, str], chosen: Deployment | None) 
     )
     wanted_license = args.get("license")
     counts = queries.adoption_counts(session)
+    reported = reported_counts(session)
     adoptable = verdicts.newest_adoptable(session, chosen) if chosen is not None else {}
     health = health_by_module(session, page.items)
     open_advisories = _open_advisories(session)
@@ -79,6 +82,7 @@ def _rows(session: Session, args: Mapping[str, str], chosen: Deployment | None) 
             m,
             catalog.newest_release(m),
             counts[m.slug],
+            reported[m.slug],
             adoptable.get(m.slug),
             health[m.slug]["level"],
             open_advisories.get(m.slug, ()),

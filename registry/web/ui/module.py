@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from registry.models import Release
 from registry.serialize import sorted_releases
 from registry.services import advisories, catalog
+from registry.services.adopters import adoption
 from registry.services.health import module_health
+from registry.services.sources import field_sources
 from registry.web.auth import current_principal
 from registry.web.common import get_session, get_settings
 from registry.web.ui import knowledge, queries, verdicts
@@ -39,7 +41,10 @@ def module_page(slug: str) -> str:
         matrix=build_matrix(shown, catalog.list_components(session)),
         license_mismatches=[r for r in releases if _license_differs(r)],
         problems=[(r, p) for r in releases for p in (r.problems or [])],
-        adopters=queries.adopters(session, slug),
+        adoption=adoption(
+            session, module, [(a.deployment, a.version) for a in queries.adopters(session, slug)]
+        ),
+        provenance=field_sources(module),
         advisories=[
             advisories.summary_dict(session, a)
             for a in advisories.list_advisories(session, module=slug)
