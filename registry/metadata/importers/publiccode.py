@@ -41,7 +41,6 @@ _REQUIRED = (
     "name",
     "url",
     "platforms",
-    "categories",
     "developmentStatus",
     "softwareType",
     "description",
@@ -224,12 +223,15 @@ class _Importer:
         if description is not None and not isinstance(description, dict):
             self._problem(("description",), "expected a mapping of language to description")
             return texts
-        for language, block in (description or {}).items():
-            if language not in LANGUAGES:
-                self.unmapped.append(f"description.{language}: only de and en are kept")
+        for given, block in (description or {}).items():
+            # "en-GB", "de-DE": the standard's BCP 47 tags; a region folds into its language
+            # unless the plain language is given as well.
+            language = str(given).split("-", 1)[0].lower()
+            if language not in LANGUAGES or (given != language and language in description):
+                self.unmapped.append(f"description.{given}: only de and en are kept")
                 continue
-            short = self._string(("description", language, "shortDescription"))
-            long = self._string(("description", language, "longDescription"))
+            short = self._string(("description", given, "shortDescription"))
+            long = self._string(("description", given, "longDescription"))
             texts["summary"][language] = short
             texts["description"][language] = long
             self.mapped.append(
@@ -254,7 +256,7 @@ class _Importer:
         status = self._get(("developmentStatus",))
         if status is None:
             return None
-        if status not in _STATUS_IN:
+        if not isinstance(status, str) or status not in _STATUS_IN:
             allowed = ", ".join(_STATUS_IN)
             self._problem(("developmentStatus",), f"{status!r} is not one of: {allowed}")
             return None
@@ -338,7 +340,9 @@ class _Importer:
         try:
             version = str(parse_version(str(raw)))
         except InvalidVersion:
-            self._problem(("softwareVersion",), f"{raw!r} is no version (PEP 440 / SemVer)")
+            # The standard only displays softwareVersion ("dev", "latest"): kept in extra as
+            # text, but no release is made of it.
+            self.unmapped.append(f"softwareVersion {raw!r}: no version, no release made")
             return None
         self.mapped.append("softwareVersion -> release version")
         date = self._get(("releaseDate",))
@@ -369,6 +373,12 @@ class _Importer:
                 self._problem(path, "a dependency needs a name")
                 continue
             target = normalize_slug(entry["name"])
+            if entry.get("optional") is True:
+                # An optional dependency (MySQL or PostgreSQL) must never block adoption.
+                self.unmapped.append(
+                    f"dependsOn.open[{index}] {entry['name']}: optional, not required"
+                )
+                continue
             range_text = _range_from_entry(entry, self.document, path)
             reason = range_error(range_text) if range_text != "*" else None
             if reason:
