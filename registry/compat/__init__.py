@@ -21,7 +21,7 @@ Reading order (each module is written as the specification of its part of DESIGN
 - Optimizations only, below ``verdict``: ``prepared`` (the catalog indexed per module),
   ``index`` (the column layout of a module's releases), ``columns`` (interned columns of
   reasons, combined cell by cell), ``batch`` (the cells of all modules at once, for a version
-  nobody ran), ``collector`` (the garbage collector paused while evaluating).
+  nobody ran).
 - ``upgrades``: ``plan_component_upgrade`` (what-if for one component).
 
 Typical use::

@@ -76,6 +76,7 @@ __all__ = [
     "plan_candidates",
     "plan_release",
     "target_version",
+    "version_pool",
 ]
 
 # Reason codes no change of the deployment fixes, in the order their steps are listed.
@@ -180,45 +181,47 @@ def component_steps(
 def target_version(
     name: str, ranges: tuple[Range, ...], deployment: DeploymentState, catalog: Catalog
 ) -> tuple[str, bool] | None:
-    """``nearest_version`` of component ``name`` for the deployment's state and channel.
-    Reads the state's version only (and the ranges, the channel, the catalog)."""
+    """The version of component ``name`` to move to (``nearest_version``) for the
+    deployment's state and channel, and whether it is end of life."""
     state = deployment.component(name)
-    return nearest_version(
-        ranges,
-        catalog.component_versions.get(name, ()),
-        catalog.end_of_life.get(name, frozenset()),
-        deployment.channel == "prerelease",
-        None if state is None else state.version,
-    )
+    pool = version_pool(name, ranges, deployment.channel == "prerelease", catalog)
+    return nearest_version(pool, None if state is None else state.version)
 
 
-def nearest_version(
-    ranges: Sequence[Range],
-    known: Sequence[str],
-    end_of_life: frozenset[str],
-    allow_prereleases: bool,
-    current: str | None,
-) -> tuple[str, bool] | None:
-    """The known version to move to, and whether it is end of life: among the versions that
-    satisfy every range (stable ones unless ``allow_prereleases``), the supported ones when
-    there are any, else the end-of-life ones; of those the lowest above ``current``, else the
-    highest below it, the lowest when ``current`` is no version.  None when none satisfies."""
+def version_pool(
+    name: str, ranges: Sequence[Range], allow_prereleases: bool, catalog: Catalog
+) -> tuple[tuple[Version, ...], bool]:
+    """The known versions of component ``name`` a plan may move to, and whether they are end
+    of life: those that satisfy every range (stable ones unless ``allow_prereleases``), the
+    supported ones when there are any, else the end-of-life ones."""
+    end_of_life = catalog.end_of_life.get(name, frozenset())
     satisfying = []
-    for text in known:
+    for text in catalog.component_versions.get(name, ()):
         parsed = _parsed(text)
         if parsed is None or (parsed.is_prerelease and not allow_prereleases):
             continue  # a commit SHA or garbage is no version to move to
         if all(r.contains(parsed) for r in ranges):
             satisfying.append((parsed, text in end_of_life))
-    supported = [v for v, eol in satisfying if not eol]
-    pool, eol = (supported, False) if supported else ([v for v, _ in satisfying], True)
-    if not pool:
+    supported = tuple(v for v, eol in satisfying if not eol)
+    if supported:
+        return supported, False
+    return tuple(v for v, _ in satisfying), True
+
+
+def nearest_version(
+    pool: tuple[tuple[Version, ...], bool], current: str | None
+) -> tuple[str, bool] | None:
+    """Of the ``pool`` (``version_pool``) the lowest version above ``current``, else the
+    highest below it, the lowest when ``current`` is no version; with the pool's end-of-life
+    flag.  None when the pool is empty."""
+    versions, eol = pool
+    if not versions:
         return None
     floor = None if current is None else _parsed(current)
     if floor is None:
-        return str(min(pool)), eol
-    above = [v for v in pool if v > floor]
-    return str(min(above) if above else max(pool)), eol
+        return str(min(versions)), eol
+    above = [v for v in versions if v > floor]
+    return str(min(above) if above else max(versions)), eol
 
 
 def offered_by(states: Sequence[KnownState], capabilities: Sequence[str]) -> KnownState | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
@@ -72,10 +71,15 @@ class CompiledRelease:
     offered_on_stable: bool
     offered_on_prerelease: bool
     closure: tuple[str, ...] = ()  # modules its dependencies can reach (rule 4 reads them)
+    key: tuple[str, int] = ("", 0)  # its module and position there (newest first)
 
     @classmethod
     def of(
-        cls, release: Release, tokens: dict[object, int], closure: tuple[str, ...] = ()
+        cls,
+        release: Release,
+        tokens: dict[object, int],
+        closure: tuple[str, ...] = (),
+        position: int = 0,
     ) -> CompiledRelease:
         requirements = tuple((tokens.setdefault(r, len(tokens)), r) for r in release.requires)
         signature = (
@@ -94,6 +98,7 @@ class CompiledRelease:
             is_offered(release, "stable"),
             is_offered(release, "prerelease"),
             closure,
+            (release.module, position),
         )
 
 
@@ -124,7 +129,8 @@ def build_index(
         known = [v for name in capabilities for v in catalog.component_versions.get(name, ())]
         ordered = newest_first(releases)
         compiled = tuple(
-            CompiledRelease.of(r, tokens, _release_closure(r, direct)) for r in ordered
+            CompiledRelease.of(r, tokens, _release_closure(r, direct), i)
+            for i, r in enumerate(ordered)
         )
         versions = tuple(r.version for r in ordered)
         versions = versions_of.setdefault(versions, versions)
@@ -195,15 +201,9 @@ def _row_tokens(rows: tuple[Requirements, ...]) -> tuple[int, ...] | None:
     return tuple(items[0][0] if items else -1 for items in rows)
 
 
-@lru_cache(maxsize=65_536)
-def _version(text: str) -> Version:
-    """Parsed version text (the same texts recur across modules)."""
-    return Version(text)
-
-
 def _is_prerelease(version: str) -> bool:
     try:
-        return _version(version).is_prerelease
+        return Version(version).is_prerelease
     except InvalidVersion:
         return False
 

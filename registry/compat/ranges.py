@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -79,21 +78,14 @@ class Range:
         return self.raw
 
 
-@lru_cache(maxsize=262_144)
 def range_contains(range_: Range, version: str) -> bool:
-    """Cached ``Range.contains`` on version text; text that is no version (a commit SHA,
-    garbage) satisfies no range."""
-    parsed = _version(version)
-    return parsed is not None and range_.contains(parsed)
-
-
-@lru_cache(maxsize=65_536)
-def _version(text: str) -> Version | None:
-    """``Version(text)``, or None when it is no version (the same texts recur)."""
+    """``Range.contains`` on version text; text that is no version (a commit SHA, garbage)
+    satisfies no range."""
     try:
-        return Version(text)
+        parsed = Version(version)
     except InvalidVersion:
-        return None
+        return False
+    return range_.contains(parsed)
 
 
 def parse_version(text: str) -> Version:

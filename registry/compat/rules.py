@@ -7,7 +7,6 @@ work between deployments, and builds verdicts.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 from packaging.version import InvalidVersion, Version
 
@@ -114,7 +113,6 @@ def state_reasons(release: Release, channel: Channel) -> tuple[Reason, ...]:
     return tuple(reasons)
 
 
-@lru_cache(maxsize=262_144)
 def component_reasons(
     requirement: ComponentRequirement, state: ComponentState | None
 ) -> tuple[Reason, ...]:

@@ -7,12 +7,14 @@ not (DESIGN §4), plus an upgrade plan for the newest release when it is blocked
 - rules 1-3 are evaluated per column (``index``, ``columns``): the reasons from the release
   states, from each component and from the licenses are computed once per state of that input
   and shared by every module with equal requirements, then combined cell by cell;
-- upgrade plans and their component steps are shared by what they read.
-Caches are keyed by identities: every keyed object is kept alive by the evaluator, so an
-identity stands for one value and is never reused.  Reasons, columns and combined cells are
-interned (equal values are one object, so equal inputs share work), except those that hold
-reasons new to the evaluator (a version nobody ran, ``batch``): nothing made before equals them.
-Evaluations pause the cyclic garbage collector (``collector``).
+- plans of releases without dependencies are shared by the values they read (``plan.py``
+  makes every plan; this file only caches).
+Every cache belongs to the evaluator and dies with it.  Caches here are keyed by values or by
+numbers interned from values (projections, candidate sets, component states); the column store
+(``columns``) interns reasons, columns and combined cells (equal values are one object, so
+equal inputs share work) and keys its combinations by the identities of the objects it keeps
+alive itself.  Cells that hold reasons new to the evaluator (a version nobody ran, ``batch``)
+are not interned: nothing made before equals them.
 
 Definitions decided here:
 - ``newest`` is the highest release the deployment could ever be offered: not yanked, and no
@@ -36,8 +38,9 @@ from itertools import compress
 from operator import not_
 from typing import TypeVar
 
+from packaging.version import Version
+
 from registry.compat.batch import Group, group_cells, groups_of
-from registry.compat.collector import collector_paused
 from registry.compat.columns import Cells, ColumnStore
 from registry.compat.index import Layout, Requirements
 from registry.compat.licenses import license_allowed
@@ -60,9 +63,10 @@ from registry.compat.notices import deployment_notices
 from registry.compat.plan import (
     COMPONENT_CODES,
     UNFIXABLE,
+    nearest_version,
     plan_candidates,
     plan_release,
-    target_version,
+    version_pool,
 )
 from registry.compat.prepared import CompiledRelease, ModuleIndex, build_index
 from registry.compat.ranges import Range, range_contains
@@ -139,10 +143,10 @@ class _Env:
     tokens: dict[str, int] = field(default_factory=dict)  # component -> interned state
     versions: dict[str, int] = field(default_factory=dict)  # component -> its version, commit
     allowed_token: int = 0
-    projections: dict[int, tuple[object, ...]] = field(default_factory=dict)  # per reads key
+    projections: dict[int, int] = field(default_factory=dict)  # per reads key, its token
     stable: bool = True
     unseen: bool = False  # runs a version nobody ran of a component some range reads
-    cells: dict[int, tuple[Reason, ...]] = field(default_factory=dict)  # per compiled release
+    cells: dict[tuple[str, int], tuple[Reason, ...]] = field(default_factory=dict)  # per release
     module_cells: dict[str, Cells] = field(default_factory=dict)  # per module
     # Per requirement token (-1: no requirement), its reasons here.
     requirements: dict[int, tuple[Reason, ...]] = field(default_factory=lambda: {-1: ()})
@@ -173,8 +177,11 @@ class Evaluator:
         self._tokens: dict[object, int] = {}
         self._store = ColumnStore()
         self._index = build_index(catalog, self._tokens, self._store)
-        # Caches are keyed by object identity: the catalog keeps these objects alive.
-        self._compiled = {id(c.release): c for m in self._index.values() for c in m.compiled}
+        self._compiled = {
+            (c.release.module, c.release.version): c
+            for m in self._index.values()
+            for c in m.compiled
+        }
         # Interned component states and allowed-license sets, so that requirement and license
         # results are shared between environments under small integer keys.
         self._state_tokens: dict[object, int] = {}  # states, (version, commit) pairs
@@ -182,29 +189,27 @@ class Evaluator:
         self._requirement_cache: dict[tuple[int, object], tuple[Reason, ...]] = {}
         self._license_cache: dict[tuple[str | None, int], tuple[Reason, ...]] = {}
         self._failures: dict[tuple[object, ...], tuple[ModuleRequirement, ...]] = {}
+        self._ranges: dict[tuple[str, str], tuple[int, ...]] = {}  # see ``_in_range``
         self._plans: dict[tuple[object, ...], UpgradePlan] = {}  # of releases without deps
-        self._targets: dict[tuple[object, ...], tuple[str, bool] | None] = {}
+        self._pools: dict[tuple[object, ...], tuple[tuple[Version, ...], bool]] = {}
         # (column key, state token, or for a column without ranges the capabilities it reads)
         self._columns: dict[tuple[int, object], Cells | None] = {}
         self._column_caps = _column_capabilities(self._index.values())
         self._license_columns: dict[tuple[int, int], Cells | None] = {}
-        self._listings: dict[tuple[int, int], _Listing] = {}
         self._requirement_of = {
             token: requirement
             for module in self._index.values()
             for compiled in module.compiled
             for token, requirement in compiled.requirements
         }
-        self._allowed: dict[tuple[str, int], tuple[Release, ...]] = {}
         self._no_deps = tuple(s for s, m in self._index.items() if not m.closure)
         self._ranged = frozenset(r.component for r in self._requirement_of.values() if r.range)
         self._groups: tuple[Group, ...] | None = None  # built when first needed
         self._with_deps = tuple(s for s, m in self._index.items() if m.closure)
         self._envs: dict[_EnvKey, _Env] = {}
-        self._projections: dict[tuple[object, ...], tuple[object, ...]] = {}
+        self._projections: dict[tuple[object, ...], int] = {}
         self._capabilities: dict[frozenset[str], frozenset[str]] = {}
-        self._shapes: dict[tuple[object, ...], Verdict] = {}
-        self._bodies: dict[tuple[object, int], Verdict] = {}  # per body and projection
+        self._bodies: dict[tuple[object, int], Verdict] = {}  # per body and projection token
         self._verdicts: dict[tuple[str, int], Verdict] = {}  # the same, named per module
         self._dependent: dict[tuple[object, ...], Verdict] = {}  # of modules with dependencies
 
@@ -221,23 +226,22 @@ class Evaluator:
     ) -> dict[str, Verdict]:
         """Verdicts of ``deployment`` for ``modules`` (default: all); unknown slugs are
         skipped."""
-        with collector_paused():
-            env = self._env(deployment)
-            installed = dict(deployment.modules)
-            if modules is not None:
-                wanted = [s for s in modules if s in self._index]
-                return {s: self._verdict(env, s, installed, allow_upgrades) for s in wanted}
-            if env.unseen and not env.module_cells:
-                self._batch(env)
-            result = dict(self._shared(env))
-            # The common path of a national matrix, so the cache is read here directly.
-            cached, get = self._dependent, installed.get
-            for slug, closure, part in self._dependents(env):
-                verdict = cached.get(_dependent_key(slug, part, allow_upgrades, map(get, closure)))
-                if verdict is None:
-                    verdict = self._verdict(env, slug, installed, allow_upgrades)
-                result[slug] = verdict
-            return result
+        env = self._env(deployment)
+        installed = dict(deployment.modules)
+        if modules is not None:
+            wanted = [s for s in modules if s in self._index]
+            return {s: self._verdict(env, s, installed, allow_upgrades) for s in wanted}
+        if env.unseen and not env.module_cells:
+            self._batch(env)
+        result = dict(self._shared(env))
+        # The common path of a national matrix, so the cache is read here directly.
+        cached, get = self._dependent, installed.get
+        for slug, closure, part in self._dependents(env):
+            verdict = cached.get(_dependent_key(slug, part, allow_upgrades, map(get, closure)))
+            if verdict is None:
+                verdict = self._verdict(env, slug, installed, allow_upgrades)
+            result[slug] = verdict
+        return result
 
     def evaluate_many(
         self,
@@ -249,14 +253,13 @@ class Evaluator:
         wanted = None if modules is None else tuple(modules)
         done: dict[DeploymentState, dict[str, Verdict]] = {}
         results = []
-        with collector_paused():
-            for deployment in deployments:
-                known = done.get(deployment)
-                if known is None:
-                    known = done[deployment] = self.evaluate(deployment, wanted, allow_upgrades)
-                    results.append(known)
-                else:
-                    results.append(dict(known))  # each deployment gets its own dict
+        for deployment in deployments:
+            known = done.get(deployment)
+            if known is None:
+                known = done[deployment] = self.evaluate(deployment, wanted, allow_upgrades)
+                results.append(known)
+            else:
+                results.append(dict(known))  # each deployment gets its own dict
         return results
 
     def release_reasons(
@@ -331,13 +334,13 @@ class Evaluator:
         return env
 
     def _dependents(self, env: _Env) -> list[tuple[str, tuple[str, ...], int]]:
-        """Per module with dependencies: its slug, its closure and the identity of its
+        """Per module with dependencies: its slug, its closure and the number of its
         projection in ``env``."""
         if env.dependents is None:
             env.dependents = []
             for slug in self._with_deps:
                 index = self._index[slug]
-                env.dependents.append((slug, index.closure, id(self._projection(env, index))))
+                env.dependents.append((slug, index.closure, self._projection(env, index)))
         return env.dependents
 
     def _shared(self, env: _Env) -> dict[str, Verdict]:
@@ -350,29 +353,28 @@ class Evaluator:
     ) -> Verdict:
         index = self._index[slug]
         part = self._projection(env, index)
-        # Projections are interned and kept alive, so their identities stand for them.
         if index.closure:
-            key = _dependent_key(slug, id(part), allow_upgrades, map(installed.get, index.closure))
+            key = _dependent_key(slug, part, allow_upgrades, map(installed.get, index.closure))
             verdict = self._dependent.get(key)
             if verdict is None:
                 verdict = self._compute(env, index, installed, allow_upgrades)
                 self._dependent[key] = verdict
             return verdict
-        verdict = self._verdicts.get((slug, id(part)))
+        verdict = self._verdicts.get((slug, part))
         if verdict is None:
-            body = self._bodies.get((index.body, id(part)))
+            body = self._bodies.get((index.body, part))
             if body is None:
                 body = self._compute(env, index, installed, False)
-                self._bodies[(index.body, id(part))] = body
+                self._bodies[(index.body, part)] = body
             # A body may come from a module whose releases read the same: rename it.
             verdict = body if body.module == slug else _renamed(body, slug)
-            self._verdicts[(slug, id(part))] = verdict
+            self._verdicts[(slug, part)] = verdict
         return verdict
 
-    def _projection(self, env: _Env, index: ModuleIndex) -> tuple[object, ...]:
-        """The parts of an environment a module's verdict reads: with equal projections (and
-        equal bodies, and equal installed versions of its dependencies) its verdicts are equal.
-        Modules that read the same (``index.reads``) share the projection object."""
+    def _projection(self, env: _Env, index: ModuleIndex) -> int:
+        """The parts of an environment a module's verdict reads, as an interned number: with
+        equal projections (and equal bodies, and equal installed versions of its dependencies)
+        its verdicts are equal.  Modules that read the same (``index.reads``) share it."""
         found = env.projections.get(index.reads)
         if found is not None:
             return found
@@ -396,8 +398,10 @@ class Evaluator:
             # The allowed list only shows in reasons when it blocks something.
             allowed if licenses_matter else None,
         )
-        # Interned: environments that agree on what a module reads share one key object.
-        found = env.projections[index.reads] = self._projections.setdefault(projection, projection)
+        # Interned by value: environments that agree on what a module reads share the number.
+        found = env.projections[index.reads] = self._projections.setdefault(
+            projection, len(self._projections)
+        )
         return found
 
     def _compute(
@@ -413,17 +417,9 @@ class Evaluator:
         plan = None
         if row is not None and cells[row]:
             plan = self._plan(env, index.releases[row], cells[row], {})
-        # Versions, cells and plans are kept alive by the evaluator: an identity stands for
-        # one value.
-        key = (id(index.versions), id(cells), row, id(plan))
-        verdict = self._shapes.get(key)
-        if verdict is None:
-            adoptable, versions, reasons = self._listing(index.versions, cells, cache=True)
-            newest = None if row is None else index.versions[row]
-            verdict = self._shapes[key] = Verdict(
-                index.slug, adoptable, newest, versions, reasons, plan
-            )
-        return verdict
+        adoptable, versions, reasons = _listing(index.versions, cells)
+        newest = None if row is None else index.versions[row]
+        return Verdict(index.slug, adoptable, newest, versions, reasons, plan)
 
     def _build(
         self,
@@ -453,29 +449,13 @@ class Evaluator:
         if newest is not None and final[newest]:
             release = index.releases[newest]
             plan = self._plan(env, release, final[newest], installed)
-        listing = self._listing(index.versions, final, cache=final is cells)
+        listing = _listing(index.versions, final)
         at = None if newest is None else index.versions[newest]
         return Verdict(index.slug, listing[0], at, listing[1], listing[2], plan)
 
-    def _listing(self, versions: tuple[str, ...], cells: Cells, cache: bool) -> _Listing:
-        """The adoptable versions, and the versions and reasons of the blocked releases, for
-        releases with these reasons (interned ``cells`` are cached: modules with equal reasons
-        share the tuples).  All C-level passes: nothing is built per release."""
-        key = (id(versions), id(cells))
-        found = self._listings.get(key) if cache else None
-        if found is None:
-            found = (
-                tuple(compress(versions, map(not_, cells))),
-                tuple(compress(versions, cells)),
-                tuple(filter(None, cells)),
-            )
-            if cache:
-                self._listings[key] = found
-        return found
-
     def _cells_of(self, env: _Env, index: ModuleIndex) -> Cells:
-        """The reasons of rules 1-3 for every release of a module (newest first).  The result
-        is interned: callers key caches by its identity."""
+        """The reasons of rules 1-3 for every release of a module (newest first), kept per
+        environment."""
         found = env.module_cells.get(index.slug)
         if found is None:
             if index.layout is not None:
@@ -483,7 +463,7 @@ class Evaluator:
             else:
                 cells = [self._release_cell(env, compiled) for compiled in index.compiled]
                 found = self._store.column(cells) or self._store.empty(len(cells))
-            # Of two threads both use the object that is kept: caches key it by identity.
+            # (``setdefault``: of two threads both use the object that is kept.)
             found = env.module_cells.setdefault(index.slug, found)
         return found
 
@@ -611,22 +591,20 @@ class Evaluator:
     def _target(
         self, name: str, ranges: tuple[Range, ...], deployment: DeploymentState, catalog: Catalog
     ) -> tuple[str, bool] | None:
-        """``plan.target_version``, shared by plans that agree on what it reads: the ranges,
-        the component's stated version and the channel."""
+        """``plan.target_version`` with the versions that satisfy the ranges (``version_pool``)
+        cached by the ranges, the component and the channel."""
+        key = (name, tuple(r.normalized for r in ranges), deployment.channel)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools[key] = version_pool(
+                name, ranges, deployment.channel == "prerelease", catalog
+            )
         state = deployment.component(name)
-        key = (
-            name,
-            tuple(r.normalized for r in ranges),
-            None if state is None else state.version,
-            deployment.channel,
-        )
-        if key not in self._targets:
-            self._targets[key] = target_version(name, ranges, deployment, catalog)
-        return self._targets[key]
+        return nearest_version(pool, None if state is None else state.version)
 
     def _base(self, env: _Env, release: Release) -> tuple[Reason, ...]:
         """Rules 1-3 for any release (catalog releases take the fast, cached path)."""
-        compiled = self._compiled.get(id(release))
+        compiled = self._compiled.get((release.module, release.version))
         if compiled is None or compiled.release is not release:
             return release_reasons(release, env.deployment, self.policy)
         return self._release_cell(env, compiled)
@@ -638,7 +616,7 @@ class Evaluator:
         license), interned by the identities of the parts: environments that differ only in
         what this release does not read share the object.
         """
-        found = env.cells.get(id(compiled))
+        found = env.cells.get(compiled.key)
         if found is None:
             state = compiled.on_stable if env.stable else compiled.on_prerelease
             parts = [state]
@@ -649,7 +627,7 @@ class Evaluator:
             if part is None:
                 part = env.licenses[license_] = self._license_part(env, license_)
             parts.append(part)
-            found = env.cells[id(compiled)] = self._store.join(parts)
+            found = env.cells[compiled.key] = self._store.join(parts)
         return found
 
     def _requirement_part(
@@ -665,7 +643,7 @@ class Evaluator:
         part = self._requirement_cache.get(key)
         if part is None:
             # Uncached: this cache already holds it per requirement and state.
-            part, new = self._store.intern(component_reasons.__wrapped__(requirement, state))
+            part, new = self._store.intern(component_reasons(requirement, state))
             self._requirement_cache[key] = part
             if new:
                 env.fresh.add(token)
@@ -742,12 +720,7 @@ class Evaluator:
             if index is None:
                 found = ()
             elif pinned is None:
-                cells = self._cells_of(env, index)
-                found = self._allowed.get((slug, id(cells)))
-                if found is None:
-                    found = self._allowed[(slug, id(cells))] = tuple(
-                        compress(index.releases, map(not_, cells))
-                    )
+                found = tuple(compress(index.releases, map(not_, self._cells_of(env, index))))
             else:
                 found = tuple(r for r in self._candidates(env, slug, None) if r.version == pinned)
             env.candidates[key] = found
@@ -762,8 +735,7 @@ class Evaluator:
 
         def matching(slug: str, requirements: tuple[ModuleRequirement, ...]) -> tuple[Release, ...]:
             pinned = None if allow_upgrades else installed.get(slug)
-            # Identity keys: requirements are catalog objects, hashing them by value is slow.
-            key = (slug, pinned, *map(id, requirements))
+            key = (slug, pinned, requirements)
             found = env.matches.get(key)
             if found is None:
                 found = env.matches[key] = matching_candidates(
@@ -776,6 +748,16 @@ class Evaluator:
             release, candidates, installed.get, matching, partial(self._details, env, pinned)
         )
 
+    def _in_range(self, index: ModuleIndex, range_: Range) -> tuple[int, ...]:
+        """The positions of the releases of a module whose versions are in ``range_``."""
+        key = (index.slug, range_.normalized)
+        found = self._ranges.get(key)
+        if found is None:
+            found = self._ranges[key] = tuple(
+                i for i, version in enumerate(index.versions) if range_contains(range_, version)
+            )
+        return found
+
     def _details(
         self, env: _Env, pinned: Mapping[str, str] | None, slug: str, range_: Range
     ) -> tuple[Blocked, ...]:
@@ -787,17 +769,15 @@ class Evaluator:
         found = env.details.get(key)
         if found is None:
             index = self._index.get(slug)
-            found = env.details[key] = (
-                ()
-                if index is None
-                else tuple(
-                    Blocked(version, candidate_reasons(slug, version, cell, held))
-                    for version, cell in zip(
-                        index.versions, self._cells_of(env, index), strict=True
-                    )
-                    if range_contains(range_, version)
+            if index is None:
+                found = env.details[key] = ()
+            else:
+                cells = self._cells_of(env, index)
+                versions = index.versions
+                found = env.details[key] = tuple(
+                    Blocked(versions[i], candidate_reasons(slug, versions[i], cells[i], held))
+                    for i in self._in_range(index, range_)
                 )
-            )
         return found
 
 
@@ -841,6 +821,16 @@ def _plain_plan_key(
     return (release.version, codes, deployment.channel, tuple(parts))
 
 
+def _listing(versions: tuple[str, ...], cells: Cells) -> _Listing:
+    """The adoptable versions, and the versions and reasons of the blocked releases, for
+    releases with these reasons.  All C-level passes: nothing is built per release."""
+    return (
+        tuple(compress(versions, map(not_, cells))),
+        tuple(compress(versions, cells)),
+        tuple(filter(None, cells)),
+    )
+
+
 def _renamed(verdict: Verdict, slug: str) -> Verdict:
     """``verdict`` for module ``slug`` (``dataclasses.replace`` is slower)."""
     return Verdict(
@@ -856,7 +846,7 @@ def _renamed(verdict: Verdict, slug: str) -> Verdict:
 def _dependent_key(
     slug: str, part: int, allow_upgrades: bool, installed: Iterable[str | None]
 ) -> tuple[object, ...]:
-    """The cache key of the verdict of module ``slug`` (with dependencies): the identity of
+    """The cache key of the verdict of module ``slug`` (with dependencies): the number of
     its projection and the installed versions of the modules it can reach."""
     return (slug, part, allow_upgrades, *installed)
 

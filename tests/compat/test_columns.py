@@ -1,15 +1,8 @@
-"""The column store (interned reasons and columns, combined cell by cell) and the pause of the
-cyclic garbage collector around evaluations."""
+"""The column store (interned reasons and columns, combined cell by cell)."""
 
 from __future__ import annotations
 
-import gc
-import threading
-
-import pytest
-
 from registry.compat import Reason
-from registry.compat.collector import collector_paused
 from registry.compat.columns import ColumnStore
 
 APP = (Reason("version-mismatch", component="app", required="==5.0.0", actual="4.2.1"),)
@@ -68,54 +61,3 @@ def test_join_reads_releases_one_by_one() -> None:
     assert store.join([APP, ()]) is APP
     joined = store.join([APP, CAPS])
     assert joined == APP + CAPS and store.join([APP, (), CAPS]) is joined
-
-
-def test_the_collector_is_paused_inside_and_restored_after() -> None:
-    assert gc.isenabled()
-    with collector_paused():
-        assert not gc.isenabled()
-        with collector_paused():  # nested evaluations
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    assert gc.isenabled()
-
-
-def test_the_collector_comes_back_after_an_error() -> None:
-    with pytest.raises(ValueError), collector_paused():
-        raise ValueError("bad input")
-    assert gc.isenabled()
-
-
-def test_a_disabled_collector_stays_disabled() -> None:
-    gc.disable()
-    try:
-        with collector_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
-def test_concurrent_evaluations_enable_the_collector_when_the_last_ends() -> None:
-    inside = threading.Barrier(2)
-    first_done = threading.Event()
-    seen: list[bool] = []
-
-    def first() -> None:
-        with collector_paused():
-            inside.wait()
-        first_done.set()
-
-    def second() -> None:
-        with collector_paused():
-            inside.wait()
-            first_done.wait(timeout=10)
-            seen.append(gc.isenabled())  # the first has ended, this one still runs
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    assert seen == [False]
-    assert gc.isenabled()
