@@ -40,7 +40,9 @@ def status_of(error: RegistryError) -> int:
 
 def error_response(status: int, code: str, message: str, details: list | None = None) -> Response:
     if _wants_html():
-        html = render_template("error.html", status=status, code=code, message=message)
+        html = render_template(
+            "error.html", status=status, code=code, message=message, details=details or []
+        )
         return Response(html, status=status, mimetype="text/html")
     response = jsonify({"error": {"code": code, "message": message, "details": details or []}})
     response.status_code = status

@@ -16,6 +16,7 @@ from registry.web.csrf import csrf_token, validate_csrf
 from registry.web.i18n import init_i18n
 from registry.web.ui import activity, auth, catalogue, components, deployment, knowledge, module
 from registry.web.ui.health import health_reason
+from registry.web.ui.labels import topic_label
 from registry.web.ui.links import url_with
 from registry.web.ui.reasons import (
     describe_event,
@@ -107,6 +108,7 @@ def _setup(state: object) -> None:
         explain_notice=explain_notice,
         describe_event=describe_event,
         group_words=group_words,
+        topic_label=topic_label,
         health_reason=health_reason,
         source_title=source_title,
     )
