@@ -227,7 +227,7 @@ def module_set_repository(context: Context, slug: str, repository: str) -> None:
             session,
             found,
             {"repository": repository},
-            forges=context.settings.crawl.forges,
+            forges=context.settings.forge_hosts,
             by="cli",
         )
         now = found.repository

@@ -297,7 +297,7 @@ def edit_module(
     module: Module,
     data: Any,
     *,
-    forges: tuple[str, ...],
+    forges: tuple[str, ...] | Mapping[str, str],
     by: str = "api",
 ) -> ModuleEdit:
     """An admin's edit of a module (export shape, only the fields given); the source of every
@@ -337,7 +337,7 @@ def _keep_release_sources(module: Module, old_repository: str | None) -> None:
 
 
 def _edit_values(
-    session: Session, module: Module, data: Any, forges: tuple[str, ...]
+    session: Session, module: Module, data: Any, forges: tuple[str, ...] | Mapping[str, str]
 ) -> dict[str, Any]:
     if not isinstance(data, dict) or not data:
         raise InvalidInput(

@@ -159,7 +159,7 @@ def edit_module(slug: str) -> Response:
     require(principal.is_admin, "only admin tokens edit modules")
     session = get_session()
     found = catalog.get_module(session, slug)
-    forges = get_settings().crawl.forges
+    forges = get_settings().forge_hosts
     modules.edit_module(session, found, json_body(), forges=forges, by="api")
     session.commit()
     return json_response(_module_detail(session, found))

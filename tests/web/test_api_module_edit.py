@@ -83,3 +83,13 @@ def test_edits_need_an_admin_token(client, demo):
 def test_editing_an_unknown_module_is_404(client, demo, admin):
     response = client.put("/api/v1/modules/nope", json={"topic": "x"}, headers=admin)
     assert response.status_code == 404
+
+
+def test_the_repository_may_move_to_opencode(client, demo, admin):
+    new = "https://gitlab.opencode.de/bad-belzig/sva/sva-bus-server"
+    response = client.put(
+        "/api/v1/modules/sva-bus-server", json={"repository": new + ".git"}, headers=admin
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["repository"] == new
+    assert demo.scalars(select(CrawlRequest).where(CrawlRequest.repository == new)).one()
