@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Flask
 
 from registry.config import Settings, load_settings
 from registry.db import make_engine, make_session_factory
+from registry.keys import secret_key
 from registry.web import register_web
 
 
@@ -16,7 +15,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config["SETTINGS"] = settings
-    app.config["SECRET_KEY"] = settings.server.secret_key or _ephemeral_secret()
+    app.config["SECRET_KEY"] = secret_key(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -26,8 +25,3 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     register_web(app)
     return app
-
-
-def _ephemeral_secret() -> str:
-    # Without a configured key, sessions (login, CSRF) last as long as the process.
-    return secrets.token_hex(32)

@@ -101,9 +101,13 @@ def serve(
     context: Context, host: str | None, port: int | None, demo: bool, workers: int | None
 ) -> None:
     """Run the web UI and API under gunicorn (the scheduler runs in its own process)."""
+    from registry.keys import check_serving, secret_key
     from registry.server import run_gunicorn
     from registry.services.demo import is_empty, load_demo
 
+    check_serving(context.settings)
+    # Made (or read) once here, before the workers start, so they all read the same key.
+    secret_key(context.settings)
     context.upgrade()
     if demo:
         with context.session() as session:

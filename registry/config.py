@@ -64,9 +64,11 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
-    secret_key: str = ""
+    secret_key: str = ""  # empty: generated once into the instance folder (one node only)
     max_body_bytes: int = 1_048_576
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = ""  # empty: absolute URLs use the host each request was sent to
+    nodes: int = 1  # web nodes sharing the database; more than 1 needs secret_key
+    control_socket: bool = False  # gunicorn's control socket, in the instance folder
 
 
 @dataclass(frozen=True)
@@ -281,6 +283,7 @@ def _check(settings: Settings) -> list[str]:
         ("[server] workers", settings.server.workers),
         ("[crawl] interval_minutes", settings.crawl.interval_minutes),
         ("[server] max_body_bytes", settings.server.max_body_bytes),
+        ("[server] nodes", settings.server.nodes),
     ):
         if number < 1:
             problems.append(f"{name}: must be at least 1, got {number}")

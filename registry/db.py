@@ -56,7 +56,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_SECONDS}
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
@@ -79,11 +79,33 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
+    # WAL keeps readers and the writer apart; NORMAL is durable at every checkpoint.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
+#: Execution option naming SQLite's BEGIN mode: "IMMEDIATE" for transactions that write.
+SQLITE_BEGIN = "sqlite_begin"
+#: How long a SQLite writer waits for the lock before "database is locked" (seconds).
+SQLITE_BUSY_SECONDS = 30
+WRITE = {SQLITE_BEGIN: "IMMEDIATE"}
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A deferred transaction that reads first and writes later cannot wait for the write lock
+    # in WAL mode (SQLite answers "database is locked" at once, the busy timeout does not
+    # help); a writer therefore takes the lock when it begins (BEGIN IMMEDIATE) and queues.
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "")
+    connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def begin_write(session: Session) -> None:
+    """Start ``session``'s transaction as a writer (BEGIN IMMEDIATE on SQLite, a no-op else).
+
+    Call before the first statement of a transaction that will write.
+    """
+    session.connection(execution_options=WRITE)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

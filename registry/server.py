@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -51,5 +52,19 @@ def run_gunicorn(
         "timeout": 60,
         "limit_request_line": 8190,
         "limit_request_fields": 100,
+        **control_socket_options(settings, port),
     }
     _Gunicorn(settings, options, app_factory).run()
+
+
+def control_socket_options(settings: Settings, port: int) -> dict[str, Any]:
+    """gunicorn's control socket: none by default, else one per instance folder and port.
+
+    gunicorn's default is one socket per user (``~/.gunicorn/gunicorn.ctl``): a second server
+    would take it over, and stopping either deletes the other's.
+    """
+    if not settings.server.control_socket:
+        return {"control_socket_disable": True}
+    folder = Path(settings.instance_path).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return {"control_socket": str(folder / f"gunicorn-{port}.ctl"), "control_socket_mode": 0o600}

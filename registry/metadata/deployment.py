@@ -72,8 +72,38 @@ def deployment_from_document(
     document, twice = _folded_modules(document)
     problems.extend(twice)
     problems.extend(schema_problems(document, DEPLOYMENT_SCHEMA))
+    problems.extend(_text_problems(document, document.data, ()))
     problems.extend(_semantic_problems(document))
     return document.data, sort_problems(problems)
+
+
+def _text_problems(document: Document, value: Any, path: tuple[Any, ...]) -> list[Problem]:
+    """Texts no database stores: NUL characters and lone surrogates (e.g. from a form)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return [document.problem(path, "must not contain NUL characters")]
+        if not _is_unicode(value):
+            return [document.problem(path, "must be Unicode text (a lone surrogate was sent)")]
+        return []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            found.extend(_text_problems(document, key, path))
+            found.extend(_text_problems(document, item, (*path, str(key))))
+        return found
+    if isinstance(value, list):
+        return [
+            p for i, item in enumerate(value) for p in _text_problems(document, item, (*path, i))
+        ]
+    return []
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _semantic_problems(document: Document) -> list[Problem]:

@@ -21,6 +21,7 @@ from registry.models.hooks import WebhookDelivery
 from registry.models.knowledge import Contact, Guide, GuideRevision, OnboardingMark, Report
 from registry.models.mirrors import ModuleMirror
 from registry.models.platform import ComponentChange, PlatformRequirement
+from registry.models.sessions import WebSession
 from registry.models.types import JSONValue
 
 __all__ = [
@@ -49,5 +50,6 @@ __all__ = [
     "Report",
     "ReportedAdopter",
     "TagSnapshot",
+    "WebSession",
     "WebhookDelivery",
 ]

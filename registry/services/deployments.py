@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from registry.compat.ranges import parse_version
 from registry.db import utcnow
-from registry.errors import InvalidInput, NotFound
+from registry.errors import Conflict, InvalidInput, NotFound
 from registry.metadata.deployment import deployment_from_document
 from registry.metadata.loader import Document
 from registry.metadata.problems import Problem
@@ -166,10 +166,15 @@ def is_visible(deployment: Deployment, principal: Principal | None) -> bool:
 
 
 def get_deployment(
-    session: Session, deployment_id: int, principal: Principal | None = None
+    session: Session,
+    deployment_id: int,
+    principal: Principal | None = None,
+    *,
+    for_update: bool = False,
 ) -> Deployment:
     """The deployment, or NotFound when it does not exist or the caller may not see it."""
-    deployment = session.get(Deployment, deployment_id)
+    # for_update: the row stays locked until commit (PostgreSQL), e.g. to compare an If-Match.
+    deployment = session.get(Deployment, deployment_id, with_for_update=for_update)
     # An invisible private deployment answers exactly like a missing one: no existence leak.
     if deployment is None or not is_visible(deployment, principal):
         raise NotFound(f"no deployment {deployment_id}", [{"field": "id", "value": deployment_id}])
@@ -218,13 +223,34 @@ def create_deployment(
     session.add(deployment)
     session.flush()
     if principal is not None and principal.role == "deployment" and principal.deployment_id is None:
-        token = session.get(ApiToken, principal.token_id)
-        if token is not None:
-            token.deployment_id = deployment.id
+        _bind_token(session, principal.token_id, deployment.id)
     record_event(session, ADDED, deployment=deployment.id, data=_event_data(deployment, []))
     bump(session, "deployments")
     log.info("deployment %s registered", deployment.id)
     return deployment
+
+
+def _bind_token(session: Session, token_id: int, deployment_id: int) -> None:
+    """Bind an unbound deployment token to ``deployment_id``; Conflict if it is bound already.
+
+    One conditional UPDATE: of concurrent creations with the same token, exactly one binds it
+    (PostgreSQL re-checks the condition after the row lock, SQLite runs writers one at a time);
+    the others fail and roll back their deployment instead of leaving an orphan.
+    """
+    bound = session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            ApiToken.deployment_id.is_(None),
+            ApiToken.revoked_at.is_(None),
+        )
+        .values(deployment_id=deployment_id)
+    )
+    if not bound.rowcount:  # type: ignore[attr-defined]
+        raise Conflict(
+            "this deployment token registered a deployment already; use that one",
+            details=[{"field": "Authorization", "message": "token is bound to a deployment"}],
+        )
 
 
 def update_deployment(

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.db import utcnow
@@ -42,15 +43,25 @@ def record_event(
 def bump(session: Session, scope: str) -> None:
     """Mark data of ``scope`` as changed so that cached answers are recomputed."""
     # An UPDATE with counter + 1 stays correct when two transactions bump at once.
+    if _increment(session, scope):
+        return
+    try:
+        # The first bump of a scope inserts its row; a concurrent first bump may win that race
+        # (unique scope), and then this one increments the row the other inserted.
+        with session.begin_nested():
+            session.add(DataVersion(scope=scope, counter=1, changed_at=utcnow()))
+    except IntegrityError:
+        _increment(session, scope)
+
+
+def _increment(session: Session, scope: str) -> bool:
     result = session.execute(
         update(DataVersion)
         .where(DataVersion.scope == scope)
         .values(counter=DataVersion.counter + 1, changed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(DataVersion(scope=scope, counter=1, changed_at=utcnow()))
-        session.flush()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def data_versions(session: Session) -> dict[str, tuple[int, datetime | None]]:

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from registry.compat.versions import version_key
@@ -54,6 +54,10 @@ class FeedQuery:
     limit: int = 50
 
 
+#: The tag URI authority of feed item ids (RFC 4151): the registry's name, not a host.
+TAG_AUTHORITY = "registry.smart-village.app"
+
+
 def parse_since(raw: str | None) -> datetime | None:
     """An ISO 8601 / RFC 3339 time (naive means UTC), in UTC; InvalidInput on ``since``."""
     if raw is None or raw == "":
@@ -84,24 +88,32 @@ def parse_cursor(raw: str | None) -> tuple[datetime, int] | None:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
         when, _, ident = text.partition("|")
         at, number = datetime.fromisoformat(when), int(ident)
-        if at.tzinfo is None or not 0 <= number < 2**63:
+        # Event ids are 32-bit integers (PostgreSQL): a larger one is no cursor of ours.
+        if at.tzinfo is None or not 0 <= number < 2**31:
             raise ValueError(text)
-        return at, number
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return at.astimezone(UTC), number
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
+        # OverflowError: year 1 with a positive offset lies before the first representable time
         raise InvalidInput(
             "query parameter 'cursor' is not a cursor this feed gave out",
             [{"field": "cursor", "message": f"invalid cursor: {raw!r}"}],
         ) from None
 
 
-def public_events(session: Session, query: FeedQuery) -> tuple[list[Event], bool]:
-    """Events visible to everyone, newest first; and whether more follow."""
+def is_public_event() -> ColumnElement[bool]:
+    """The condition of events anyone may see: of no deployment or of a deployment that is
+    public *now* (one made private later takes its events along), of no hidden module."""
     public_ids = select(Deployment.id).where(Deployment.visibility == "public")
     hidden = select(Module.slug).where(Module.hidden.is_(True))
-    statement = select(Event).where(
+    return and_(
         or_(Event.deployment_id.is_(None), Event.deployment_id.in_(public_ids)),
         or_(Event.module_slug.is_(None), Event.module_slug.not_in(hidden)),
     )
+
+
+def public_events(session: Session, query: FeedQuery) -> tuple[list[Event], bool]:
+    """Events visible to everyone, newest first; and whether more follow."""
+    statement = select(Event).where(is_public_event())
     if query.since is not None:
         statement = statement.where(Event.created_at >= query.since)
     if query.cursor is not None:
@@ -140,7 +152,8 @@ def event_item(event: Event, base: str) -> dict[str, Any]:
     """One JSON Feed item; the id is a tag URI that never changes for the event."""
     title = event_title(event)
     item: dict[str, Any] = {
-        "id": f"tag:{urlsplit(base).hostname or 'sva-registry'},2026:event/{event.id}",
+        # The same id whatever host name a client used to fetch the feed.
+        "id": f"tag:{TAG_AUTHORITY},2026:event/{event.id}",
         "url": _event_url(event, base),
         "title": title,
         "content_text": _event_text(event, title),

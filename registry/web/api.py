@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
+from registry import shapes
 from registry.db import utcnow
-from registry.errors import InvalidInput
-from registry.models import CrawlRequest, Module
+from registry.models import Module
 from registry.serialize import (
     component_dict,
     component_version_dict,
-    iso,
+    crawl_dict,
     mirror_dict,
     module_dict,
     release_dict,
@@ -26,12 +26,11 @@ from registry.serialize import (
 from registry.services import catalog, modules
 from registry.services.adopters import adopter_dict, adoption
 from registry.services.health import module_health
-from registry.web import openapi as openapi_module
-from registry.web import security
+from registry.web import contract, security
 from registry.web.auth import require, require_principal
 from registry.web.caching import cached_json
-from registry.web.common import get_session, get_settings, int_arg, json_response
-from registry.web.openapi import openapi_document
+from registry.web.common import get_session, get_settings, json_response
+from registry.web.contract import operation
 from registry.web.ui.queries import adopters
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -42,20 +41,25 @@ CATALOG = ("catalog", "knowledge")
 
 
 @api.get("/modules")
-def list_modules() -> Response:
-    limit = int_arg("limit", 50, 1, 500)
-    offset = int_arg("offset", 0, 0, 10**9)
-    return cached_json(CATALOG, lambda: _module_page(limit, offset))
+@operation(
+    "Modules, by slug, one page of them",
+    tag="modules",
+    query=shapes.ModuleQuery,
+    ok=shapes.ModulePage,
+    cached=True,
+)
+def list_modules(query: shapes.ModuleQuery) -> Response:
+    return cached_json(CATALOG, lambda: _module_page(query))
 
 
-def _module_page(limit: int, offset: int) -> dict[str, Any]:
+def _module_page(query: shapes.ModuleQuery) -> dict[str, Any]:
     page = catalog.list_modules(
         get_session(),
-        q=request.args.get("q", ""),
-        topic=request.args.get("topic") or None,
-        status=request.args.get("status") or None,
-        limit=limit,
-        offset=offset,
+        q=query.q,
+        topic=query.topic,
+        status=query.status,
+        limit=query.limit,
+        offset=query.offset,
     )
     body: dict[str, Any] = {
         "items": [_module_summary(m) for m in page.items],
@@ -83,11 +87,27 @@ def _page_url(offset: int, limit: int) -> str:
 
 
 @api.post("/modules")
-def register_module() -> Response:
+@operation(
+    "Register a module by its repository URL and queue its first crawl",
+    tag="modules",
+    body=shapes.ModuleRegistration,
+    ok=shapes.RegisteredModule,
+    status=201,
+    location=True,
+    auth="bearer",
+    errors=(409,),
+    links={
+        "GetModule": ("api.get_module", {"slug": "$response.body#/slug"}),
+        "Releases": ("api.module_releases", {"slug": "$response.body#/slug"}),
+        "Crawl": ("api.crawl_module", {"slug": "$response.body#/slug"}),
+    },
+)
+def register_module(body: shapes.ModuleRegistration) -> Response:
     principal = require_principal()
     require(principal.may_register_modules(), "only publisher or admin tokens register modules")
     session = get_session()
-    registration = modules.register_module(session, json_body(), forges=get_settings().forge_hosts)
+    data = body.model_dump(by_alias=True, exclude_unset=True)
+    registration = modules.register_module(session, data, forges=get_settings().forge_hosts)
     session.commit()
     body = _module_summary(registration.module)
     body["crawl"] = crawl_dict(registration.crawl)
@@ -97,6 +117,15 @@ def register_module() -> Response:
 
 
 @api.post("/modules/<slug>/crawl")
+@operation(
+    "Queue a crawl of the module's repository (publisher of the module or admin)",
+    tag="modules",
+    ok=shapes.QueuedCrawl,
+    status=202,
+    auth="bearer",
+    errors=(400, 404),
+    parameters={"slug": "module slug"},
+)
 def crawl_module(slug: str) -> Response:
     principal = require_principal()
     session = get_session()
@@ -107,28 +136,20 @@ def crawl_module(slug: str) -> Response:
     return json_response({"module": slug, "crawl": crawl_dict(crawl)}, status=202)
 
 
-def crawl_dict(crawl: CrawlRequest) -> dict[str, Any]:
-    return {
-        "id": crawl.id,
-        "repository": crawl.repository,
-        "reason": crawl.reason,
-        "requestedAt": iso(crawl.requested_at),
-        "doneAt": iso(crawl.done_at),
-    }
-
-
 def json_body() -> Any:
-    """The request's JSON body; InvalidInput when it is missing or not JSON."""
-    data = request.get_json(silent=True)
-    if data is None:
-        raise InvalidInput(
-            "the body must be JSON (Content-Type: application/json)",
-            [{"field": "", "message": "missing or invalid JSON"}],
-        )
-    return data
+    """The request's JSON body within the input limits (for routes without a body model)."""
+    return contract.read_json()
 
 
 @api.get("/modules/<slug>")
+@operation(
+    "One module, with its mirrors",
+    tag="modules",
+    ok=shapes.ModuleDetail,
+    cached=True,
+    errors=(404,),
+    parameters={"slug": "module slug"},
+)
 def get_module(slug: str) -> Response:
     def build() -> dict[str, Any]:
         session = get_session()
@@ -154,18 +175,37 @@ def _module_detail(session: Any, found: Module) -> dict[str, Any]:
 
 
 @api.put("/modules/<slug>")
-def edit_module(slug: str) -> Response:
+@operation(
+    "An admin's edit: the fields given get the source `admin` (highest); a new repository is "
+    "recorded as an event and queued for a crawl",
+    tag="modules",
+    body=shapes.ModuleEdit,
+    ok=shapes.ModuleDetail,
+    auth="bearer",
+    errors=(404,),
+    parameters={"slug": "module slug"},
+)
+def edit_module(slug: str, body: shapes.ModuleEdit) -> Response:
     principal = require_principal()
     require(principal.is_admin, "only admin tokens edit modules")
     session = get_session()
     found = catalog.get_module(session, slug)
     forges = get_settings().forge_hosts
-    modules.edit_module(session, found, json_body(), forges=forges, by="api")
+    edit = body.model_dump(by_alias=True, exclude_unset=True)
+    modules.edit_module(session, found, edit, forges=forges, by="api")
     session.commit()
     return json_response(_module_detail(session, found))
 
 
 @api.get("/modules/<slug>/releases")
+@operation(
+    "Releases of a module, newest first",
+    tag="modules",
+    ok=shapes.Releases,
+    cached=True,
+    errors=(404,),
+    parameters={"slug": "module slug"},
+)
 def module_releases(slug: str) -> Response:
     def build() -> dict[str, Any]:
         found = catalog.get_module(get_session(), slug)
@@ -175,6 +215,7 @@ def module_releases(slug: str) -> Response:
 
 
 @api.get("/components")
+@operation("Components", tag="components", ok=shapes.Components, cached=True)
 def list_components() -> Response:
     def build() -> dict[str, Any]:
         items = []
@@ -190,6 +231,14 @@ def list_components() -> Response:
 
 
 @api.get("/components/<name>/versions")
+@operation(
+    "Known versions of a component, newest first",
+    tag="components",
+    ok=shapes.ComponentVersions,
+    cached=True,
+    errors=(404,),
+    parameters={"name": "component name"},
+)
 def component_versions(name: str) -> Response:
     def build() -> dict[str, Any]:
         component = catalog.get_component(get_session(), name)
@@ -200,11 +249,14 @@ def component_versions(name: str) -> Response:
 
 
 @api.get("/openapi.json")
+@operation("This document", tag="meta", ok=shapes.OpenApiDocument, cached=True)
 def openapi() -> Response:
-    # The document depends on no data but the code: cached once per process, dated by its file.
-    return cached_json((), openapi_document, last_modified=_openapi_changed())
+    # The document depends on no data but the code: dated by the contract's and shapes' files.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return cached_json((), lambda: contract.openapi_document(app), last_modified=_code_changed())
 
 
 @cache
-def _openapi_changed() -> datetime:
-    return datetime.fromtimestamp(Path(openapi_module.__file__).stat().st_mtime, UTC)
+def _code_changed() -> datetime:
+    files = (contract.__file__, shapes.__file__, __file__)
+    return datetime.fromtimestamp(max(Path(f).stat().st_mtime for f in files), UTC)

@@ -1,24 +1,44 @@
-"""Who is calling: a bearer token (API) or a token login kept in the signed session (pages)."""
+"""Who is calling: a bearer token (API and pages) or a page login (pages only).
+
+API routes (``/api/``) authenticate by ``Authorization: Bearer`` only: a login cookie, which a
+browser sends along with any request to this site, never authorizes an API call.
+"""
 
 from __future__ import annotations
 
-from flask import g, request, session
+from flask import g, request
 
 from registry.errors import Forbidden, Unauthorized
-from registry.services.tokens import Principal, authenticate
+from registry.services.tokens import Principal, authenticate, authenticate_hash
 from registry.web.common import get_session
-
-SESSION_KEY = "token"
+from registry.web.sessions import logged_in_token_hash
 
 
 def current_principal() -> Principal | None:
-    """The caller's principal, or None when anonymous. A bad token is an error (401)."""
+    """The caller's principal, or None when anonymous. A bad bearer token is an error (401)."""
     if "principal" in g:
         return g.principal
-    secret = _bearer() or session.get(SESSION_KEY)
-    principal = authenticate(get_session(), secret) if secret else None
+    secret = _bearer()
+    principal = None
+    if secret:
+        principal = authenticate(get_session(), secret)
+    elif not request.path.startswith("/api/"):
+        principal = _page_login()
+    if principal is not None and principal.touch_due:
+        # Recorded after the request, in a transaction of its own (web/__init__.py).
+        g.touch_token = principal.token_id
     g.principal = principal
     return principal
+
+
+def _page_login() -> Principal | None:
+    token_hash = logged_in_token_hash(get_session())
+    if token_hash is None:
+        return None
+    try:
+        return authenticate_hash(get_session(), token_hash)
+    except Unauthorized:
+        return None  # revoked since: the visitor is simply logged out
 
 
 def require_principal() -> Principal:

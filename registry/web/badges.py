@@ -20,6 +20,7 @@ from registry.web.caching import (
     response_cache,
 )
 from registry.web.common import get_session
+from registry.web.contract import operation
 
 badges = Blueprint("badges", __name__)
 
@@ -35,6 +36,15 @@ SVG_MIMETYPE = "image/svg+xml"
 
 
 @badges.get("/badges/<slug>.svg")
+@operation(
+    "Shields-style badge: newest version and the app range it needs",
+    tag="badges",
+    media=SVG_MIMETYPE,
+    raw_schema={"type": "string"},
+    cached=True,
+    extra_responses={404: (None, "A grey 'not found' badge.")},
+    parameters={"slug": "module slug"},
+)
 def badge(slug: str) -> Response:
     key = ("badge", slug, current_versions()["catalog"][0])
     cache = response_cache()
@@ -49,6 +59,15 @@ def badge(slug: str) -> Response:
 
 
 @badges.get("/badges/<slug>/health.svg")
+@operation(
+    "Shields-style badge: the module's health level (0-3) and its aspects",
+    tag="badges",
+    media=SVG_MIMETYPE,
+    raw_schema={"type": "string"},
+    cached=True,
+    extra_responses={404: (None, "A grey 'not found' badge.")},
+    parameters={"slug": "module slug"},
+)
 def health_badge(slug: str) -> Response:
     versions = current_versions()
     # Health reads deployments and the clock ("recent" activity) too: keyed by day as well.

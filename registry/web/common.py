@@ -1,4 +1,4 @@
-"""Helpers shared by the blueprints: the request's session, settings, JSON answers, query ints."""
+"""Helpers shared by the blueprints: the request's session, settings, JSON answers."""
 
 from __future__ import annotations
 
@@ -11,18 +11,36 @@ from flask import Response, current_app, g, request
 from sqlalchemy.orm import Session
 
 from registry.config import Settings
-from registry.errors import InvalidInput
+from registry.db import begin_write
+
+#: Methods whose requests write: their transaction takes SQLite's write lock when it begins.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def get_session() -> Session:
-    """The database session of this request (closed at teardown, never committed here)."""
+    """The database session of this request (closed at teardown, never committed here).
+
+    A writing request's transaction begins as a writer (BEGIN IMMEDIATE on SQLite), so that
+    concurrent writers queue for the lock instead of failing with "database is locked".
+    """
     if "db_session" not in g:
-        g.db_session = current_app.extensions["registry.sessions"]()
+        session = current_app.extensions["registry.sessions"]()
+        if request.method in WRITE_METHODS:
+            begin_write(session)
+        g.db_session = session
     return g.db_session
 
 
 def get_settings() -> Settings:
     return current_app.config["SETTINGS"]
+
+
+def public_base_url() -> str:
+    """Where absolute links point: ``[server] base_url``, else the host this request was sent to.
+
+    Answers that contain it must be cached per value (``extra_key``).
+    """
+    return get_settings().server.base_url.rstrip("/") or request.host_url.rstrip("/")
 
 
 def json_response(data: Any, status: int = 200, last_modified: datetime | None = None) -> Response:
@@ -36,23 +54,3 @@ def json_response(data: Any, status: int = 200, last_modified: datetime | None =
         response.last_modified = last_modified.astimezone(UTC).replace(microsecond=0)
     response.headers["Cache-Control"] = "no-cache"
     return response.make_conditional(request)
-
-
-def int_arg(name: str, default: int, low: int, high: int) -> int:
-    """An integer query parameter within bounds, or InvalidInput naming it."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidInput(
-            f"query parameter {name!r} must be an integer",
-            [{"field": name, "message": f"not an integer: {raw!r}"}],
-        ) from None
-    if not low <= value <= high:
-        raise InvalidInput(
-            f"query parameter {name!r} must be between {low} and {high}",
-            [{"field": name, "message": f"out of range: {value}"}],
-        )
-    return value

@@ -22,7 +22,22 @@ from registry.errors import (
 
 log = logging.getLogger(__name__)
 
+
+class UnsupportedMediaType(InvalidInput):
+    """A body sent with another content type than the route takes (415)."""
+
+    code = "unsupported-media-type"
+
+
+class PreconditionFailed(RegistryError):
+    """``If-Match`` named another version of the resource than the stored one (412)."""
+
+    code = "precondition-failed"
+
+
 STATUS = {
+    UnsupportedMediaType: 415,
+    PreconditionFailed: 412,
     NotFound: 404,
     Conflict: 409,
     InvalidInput: 400,

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from registry import shapes
 from registry.db import utcnow
 from registry.models import Deployment
 from registry.services import advisories as advisories_service
@@ -15,7 +16,8 @@ from registry.services import deployments as deployments_service
 from registry.services import feeds
 from registry.web.auth import current_principal
 from registry.web.caching import cached_json, current_versions
-from registry.web.common import get_session, get_settings, int_arg
+from registry.web.common import get_session, get_settings, public_base_url
+from registry.web.contract import operation
 
 feed = Blueprint("feed", __name__)
 
@@ -28,27 +30,39 @@ BLOCKED_MEMO_KEY = "registry.dashboard_blocked"
 
 
 @feed.get("/api/v1/feed.json")
-def event_feed() -> Response:
-    query = feeds.FeedQuery(
-        since=feeds.parse_since(request.args.get("since")),
-        cursor=feeds.parse_cursor(request.args.get("cursor")),
-        limit=int_arg("limit", 50, 1, 200),
+@operation(
+    "Registry events as JSON Feed 1.1, newest first",
+    tag="feeds",
+    query=shapes.FeedQuery,
+    ok=shapes.Feed,
+    cached=True,
+    media=FEED_MIMETYPE,
+)
+def event_feed(query: shapes.FeedQuery) -> Response:
+    asked = feeds.FeedQuery(
+        since=feeds.parse_since(query.since),
+        cursor=feeds.parse_cursor(query.cursor),
+        limit=query.limit,
     )
     args = {k: v for k, v in request.args.items() if k in {"since", "limit"}}
 
     def build() -> dict[str, Any]:
         return feeds.event_feed(
             get_session(),
-            query,
-            base_url=get_settings().server.base_url,
+            asked,
+            base_url=public_base_url(),
             feed_path=request.path,
             args=args,
         )
 
-    return cached_json(FEED_SCOPES, build, mimetype=FEED_MIMETYPE)
+    # The links name the host asked (unless base_url is set): one cache entry per host.
+    return cached_json(FEED_SCOPES, build, mimetype=FEED_MIMETYPE, extra_key=public_base_url())
 
 
 @feed.get("/api/v1/dashboard.json")
+@operation(
+    "Summary for dashboards (docs/dashboard.md)", tag="feeds", ok=shapes.Dashboard, cached=True
+)
 def dashboard() -> Response:
     # Crawl states change without a catalogue change when a crawl fails: key on them as well.
     return cached_json(
@@ -61,6 +75,16 @@ def dashboard() -> Response:
 
 
 @feed.get("/api/v1/deployments/<int:deployment_id>/feed.json")
+@operation(
+    "A deployment's feed: newly adoptable versions, yanks that affect it",
+    tag="feeds",
+    ok=shapes.Feed,
+    cached=True,
+    media=FEED_MIMETYPE,
+    auth="optional",
+    errors=(404,),
+    parameters={"deployment_id": "deployment id"},
+)
 def deployment_feed(deployment_id: int) -> Response:
     principal = current_principal()
     session = get_session()
@@ -76,7 +100,7 @@ def deployment_feed(deployment_id: int) -> Response:
             found,
             {slug: tuple(v.adoptable) for slug, v in verdicts.items()},
             installed=installed,
-            base_url=get_settings().server.base_url,
+            base_url=public_base_url(),
             feed_path=request.path,
             covered=advisories_service.coverage_by_advisory(session),
         )
@@ -88,6 +112,7 @@ def deployment_feed(deployment_id: int) -> Response:
         # Private answers are keyed by the caller's token so no one else is served them.
         principal_key=principal.token_id if private and principal else None,
         mimetype=FEED_MIMETYPE,
+        extra_key=public_base_url(),
     )
 
 

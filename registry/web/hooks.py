@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 from typing import Any
-from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, request
 
-from registry.errors import InvalidInput, Unauthorized
+from registry import shapes
+from registry.errors import Unauthorized
 from registry.services.crawl_queue import enqueue_crawl, known_repositories
 from registry.services.gitlab_hooks import handle_gitlab_delivery
+from registry.services.webhooks import is_new_delivery
+from registry.web import contract
 from registry.web.common import get_session, get_settings, json_response
+from registry.web.contract import operation
 
 log = logging.getLogger(__name__)
 
@@ -26,16 +28,34 @@ CRAWL_EVENTS = ("release", "create", "push", "repository")
 
 
 @hooks.post("/api/v1/hooks/github")
+@operation(
+    "GitHub webhook: queues a crawl of the repository an event is about",
+    tag="hooks",
+    description="Signed with X-Hub-Signature-256 (HMAC-SHA256 of the body with the "
+    "configured secret). Handles ping, release, create, push and repository events; "
+    "unknown repositories are accepted and ignored. A delivery id (X-GitHub-Delivery) seen "
+    "within the last day is answered 200 with `duplicate` and not handled again. The body "
+    "is JSON (application/json) or GitHub's form encoding (`payload=`).",
+    auth="signed",
+    body=shapes.HookPayload,
+    form_body=True,
+    ok=shapes.HookResult,
+    extra_responses={202: (shapes.HookResult, "Accepted; `queued` lists the crawl requests.")},
+    # 200 also answers a delivery id seen within the last day (`duplicate`, nothing queued).
+    headers={"X-GitHub-Event": "event name", "X-Hub-Signature-256": "sha256=<hex HMAC>"},
+)
 def github() -> Response:
-    body = request.get_data()
-    check_signature(get_settings().github.webhook_secret, body, request.headers)
+    check_signature(get_settings().github.webhook_secret, request.get_data(), request.headers)
     event = request.headers.get("X-GitHub-Event", "")
-    payload = parse_payload(body, request.mimetype)
+    payload = contract.parse_body(shapes.HookPayload, form=True).model_dump()
     if event == "ping":
         return json_response({"event": "ping", "ok": True, "hookId": payload.get("hook_id")})
     if event not in CRAWL_EVENTS:
         return json_response({"event": event, "queued": [], "ignored": True}, status=202)
     session = get_session()
+    delivery = request.headers.get("X-GitHub-Delivery", "")
+    if delivery and not is_new_delivery(session, "github", delivery, event):
+        return json_response({"event": event, "queued": [], "duplicate": True})
     names = repository_names(event, payload)
     queued = [
         enqueue_crawl(session, repository, f"github {event} webhook")
@@ -50,10 +70,23 @@ def github() -> Response:
 
 
 @hooks.post("/api/v1/hooks/gitlab")
+@operation(
+    "GitLab webhook: queues a crawl of the project an event is about",
+    tag="hooks",
+    description="X-Gitlab-Token must be the configured secret token. Handles Tag Push, Push and "
+    "Release hooks and System hooks about projects (push, tag push, rename, transfer); a "
+    "redelivered X-Gitlab-Event-UUID queues nothing again; unknown projects are accepted and "
+    "nothing is done.",
+    auth="signed",
+    body=shapes.HookPayload,
+    status=202,
+    ok=shapes.HookResult,
+    headers={"X-Gitlab-Event": "event", "X-Gitlab-Token": "secret"},
+)
 def gitlab() -> Response:
     settings = get_settings().gitlab
     check_gitlab_token(settings.webhook_secret, request.headers)
-    payload = parse_payload(request.get_data(), "application/json")
+    payload = contract.parse_body(shapes.HookPayload).model_dump()
     session = get_session()
     result = handle_gitlab_delivery(
         session,
@@ -98,25 +131,6 @@ def check_signature(secret: str, body: bytes, headers: Any) -> None:
             "invalid webhook signature",
             [{"field": "X-Hub-Signature-256", "message": "missing or does not match the body"}],
         )
-
-
-def parse_payload(body: bytes, mimetype: str) -> dict[str, Any]:
-    """The delivery's JSON (GitHub sends it raw or form-encoded as ``payload=``)."""
-    try:
-        text = body.decode()
-        if mimetype == "application/x-www-form-urlencoded":
-            text = parse_qs(text).get("payload", [""])[0]
-        payload = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
-        raise InvalidInput(
-            "the webhook body is not JSON", [{"field": "body", "message": "invalid JSON"}]
-        ) from None
-    if not isinstance(payload, dict):
-        raise InvalidInput(
-            "the webhook body must be a JSON object",
-            [{"field": "body", "message": "not an object"}],
-        )
-    return payload
 
 
 def repository_names(event: str, payload: dict[str, Any]) -> list[str]:

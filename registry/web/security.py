@@ -9,6 +9,8 @@ from registry.web.caching import compress_response, init_cache
 
 #: The largest id our ``Integer`` primary keys hold: PostgreSQL's ``integer`` is 32 bits.
 MAX_ID = 2**31 - 1
+#: The longest query parameter (name and value) any route takes.
+MAX_QUERY_CHARS = 1000
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -33,7 +35,8 @@ def reject_unusable_input() -> None:
     """Refuse input no database can take before a view passes it on.
 
     PostgreSQL rejects NUL characters in text and integers beyond its 32-bit ``integer``
-    columns; both would otherwise end as a 500 deep inside a query.
+    columns; both would otherwise end as a 500 deep inside a query. Over-long parameters are
+    refused too: no route takes one.
     """
     args = request.view_args or {}
     for name, value in args.items():
@@ -46,6 +49,12 @@ def reject_unusable_input() -> None:
             raise InvalidInput(
                 "query parameters must not contain NUL characters",
                 [{"field": name.replace("\x00", ""), "message": "contains NUL"}],
+            )
+        if len(name) + len(value) > MAX_QUERY_CHARS:
+            # Also keeps int() and version parsing away from numbers of thousands of digits.
+            raise InvalidInput(
+                f"query parameters must be at most {MAX_QUERY_CHARS} characters",
+                [{"field": name[:100], "message": f"longer than {MAX_QUERY_CHARS} characters"}],
             )
 
 

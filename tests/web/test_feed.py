@@ -57,7 +57,7 @@ def all_items(client, url):
         feed = client.get(url).get_json()
         validate_feed(feed)
         items.extend(feed["items"])
-        url = feed.get("next_url", "").removeprefix("http://127.0.0.1:8000")
+        url = feed.get("next_url", "").removeprefix("http://localhost")
     return items
 
 
@@ -67,7 +67,7 @@ def test_feed_of_the_demo_is_valid_newest_first(client, demo):
     assert response.mimetype == "application/feed+json"
     feed = response.get_json()
     validate_feed(feed)
-    assert feed["feed_url"] == "http://127.0.0.1:8000/api/v1/feed.json"
+    assert feed["feed_url"] == "http://localhost/api/v1/feed.json"
     dates = [datetime.fromisoformat(i["date_published"]) for i in feed["items"]]
     assert dates == sorted(dates, reverse=True)
     assert len(feed["items"]) == 50 and "next_url" in feed
@@ -79,7 +79,7 @@ def test_paging_walks_every_event_once_with_stable_ids(client, demo):
     items = all_items(client, "/api/v1/feed.json?limit=17")
     ids = [item["id"] for item in items]
     assert len(ids) == len(set(ids)) == 136  # every event of the bundled demo data
-    assert all(i.startswith("tag:127.0.0.1,2026:event/") for i in ids)
+    assert all(i.startswith("tag:registry.smart-village.app,2026:event/") for i in ids)
     again = client.get("/api/v1/feed.json?limit=17").get_json()["items"]
     assert [i["id"] for i in again] == ids[:17]
 
@@ -92,7 +92,7 @@ def test_new_event_comes_first_and_is_described(client, demo):
     first = client.get("/api/v1/feed.json").get_json()["items"][0]
     assert first["title"] == "chatbot 4.3.0 yanked"
     assert "reason: crash" in first["content_text"]
-    assert first["url"] == "http://127.0.0.1:8000/api/v1/modules/chatbot"
+    assert first["url"] == "http://localhost/api/v1/modules/chatbot"
     assert first["_sva"]["kind"] == "release-yanked"
 
 

@@ -138,5 +138,6 @@ def test_invalid_json_is_400(client, module):
         "/api/v1/hooks/gitlab",
         data=b"{not json",
         headers={"X-Gitlab-Event": "Push Hook", "X-Gitlab-Token": SECRET},
+        content_type="application/json",
     )
     assert response.status_code == 400

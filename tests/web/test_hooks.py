@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import uuid
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -16,7 +17,7 @@ SECRET = "webhook-secret"  # what the settings fixture configures
 HUMHUB = "https://github.com/smart-village-solutions/smart-village-app-humhub-ext"
 
 
-def deliver(client, event, payload, *, secret=SECRET, raw=None, form=False):
+def deliver(client, event, payload, *, secret=SECRET, raw=None, form=False, delivery=None):
     body = raw if raw is not None else json.dumps(payload).encode()
     content_type = "application/json"
     if form:
@@ -29,7 +30,7 @@ def deliver(client, event, payload, *, secret=SECRET, raw=None, form=False):
         headers={
             "X-GitHub-Event": event,
             "X-Hub-Signature-256": signature,
-            "X-GitHub-Delivery": "d-1",
+            "X-GitHub-Delivery": delivery or f"d-{uuid.uuid4()}",
             "Content-Type": content_type,
         },
     )

@@ -4,7 +4,7 @@ import re
 
 from openapi_spec_validator import validate
 
-from registry.web.openapi import openapi_document
+from registry.web.contract import openapi_document
 
 DOCUMENTED_PREFIXES = ("/api/", "/badges/", "/healthz")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -42,21 +42,21 @@ def test_document_is_valid_openapi_31(client):
 
 def test_document_names_exactly_the_routes_of_the_app(app):
     served = app_routes(app)
-    documented = documented_routes(openapi_document())
+    documented = documented_routes(openapi_document(app))
     assert documented - served == set(), "documented but not served"
     assert served - documented == set(), "served but not documented"
 
 
-def test_path_parameters_match_the_path_templates():
-    for path, item in openapi_document()["paths"].items():
+def test_path_parameters_match_the_path_templates(app):
+    for path, item in openapi_document(app)["paths"].items():
         names = set(re.findall(r"{([a-z_]+)}", path))
         for method, operation in item.items():
             declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
             assert declared == names, (method, path)
 
 
-def test_every_operation_documents_its_errors_with_the_error_schema():
-    for path, item in openapi_document()["paths"].items():
+def test_every_operation_documents_its_errors_with_the_error_schema(app):
+    for path, item in openapi_document(app)["paths"].items():
         for method, operation in item.items():
             for status, response in operation["responses"].items():
                 if status.startswith(("4", "5")) and not path.startswith("/badges/"):
@@ -67,8 +67,8 @@ def test_every_operation_documents_its_errors_with_the_error_schema():
                 assert "401" in operation["responses"] and "403" in operation["responses"]
 
 
-def test_design_contract_routes_are_documented():
-    documented = documented_routes(openapi_document())
+def test_design_contract_routes_are_documented(app):
+    documented = documented_routes(openapi_document(app))
     for route in [
         ("/api/v1/modules", "get"),
         ("/api/v1/modules", "post"),
@@ -84,3 +84,10 @@ def test_design_contract_routes_are_documented():
         ("/healthz", "get"),
     ]:
         assert route in documented
+
+
+def test_the_module_edit_model_names_exactly_the_editable_fields():
+    from registry.services.modules import EDITABLE
+    from registry.shapes import ModuleEdit
+
+    assert {field.alias for field in ModuleEdit.model_fields.values()} == EDITABLE

@@ -5,8 +5,6 @@ credentials, so they answer 401 and change nothing): no answer may be a server e
 document (status, content type, headers, body schema).
 """
 
-import time
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -61,7 +59,6 @@ def run_operation(operation, max_examples, headers=None):
 @pytest.mark.slow
 def test_generated_requests_keep_to_the_document(app, demo, openapi_31):
     schema = schemathesis.from_wsgi("/api/v1/openapi.json", app)
-    started = time.monotonic()
     failures = []
     operations = 0
     for result in schema.get_all_operations():
@@ -70,7 +67,6 @@ def test_generated_requests_keep_to_the_document(app, demo, openapi_31):
         failures.extend(run_operation(operation, MAX_EXAMPLES))
     assert operations >= 20
     assert failures == []
-    assert time.monotonic() - started < 60
 
 
 @pytest.mark.slow

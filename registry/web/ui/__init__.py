@@ -6,14 +6,17 @@ Forms POST with a CSRF token (checked for every POST of this blueprint).
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify, request, session
+from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy import text
 
+from registry import shapes
 from registry.errors import Unauthorized
-from registry.web.auth import SESSION_KEY, current_principal
+from registry.web.auth import current_principal
 from registry.web.common import get_session
+from registry.web.contract import operation
 from registry.web.csrf import csrf_token, validate_csrf
 from registry.web.i18n import init_i18n
+from registry.web.sessions import finish_response
 from registry.web.ui import activity, auth, catalogue, components, deployment, knowledge, module
 from registry.web.ui.health import health_reason
 from registry.web.ui.labels import topic_label
@@ -30,6 +33,7 @@ from registry.web.ui.sources import source_title
 ui = Blueprint("ui", __name__)
 
 
+@operation("Liveness and database check", tag="meta", ok=shapes.Liveness)
 def healthz() -> Response:
     get_session().execute(text("SELECT 1"))
     return jsonify({"status": "ok"})
@@ -72,20 +76,9 @@ def _check_csrf() -> None:
         validate_csrf()
 
 
-@ui.before_request
-def _forget_revoked_login() -> None:
-    # A token revoked after login would turn every page into a 401; the pages forget it
-    # instead and show the visitor as logged out.
-    if session.get(SESSION_KEY) and "Authorization" not in request.headers:
-        try:
-            current_principal()
-        except Unauthorized:
-            session.pop(SESSION_KEY, None)
-
-
 @ui.app_context_processor
 def _principal() -> dict[str, object]:
-    if not session.get(SESSION_KEY):
+    if request.path.startswith("/api/"):
         return {"principal": None}
     try:
         return {"principal": current_principal()}
@@ -97,9 +90,7 @@ def _principal() -> dict[str, object]:
 def _setup(state: object) -> None:
     app: Flask = state.app  # type: ignore[attr-defined]
     init_i18n(app)
-    # Session cookies (login, CSRF) are never sent along with cross-site requests.
-    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
-        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.after_request(finish_response)
     app.jinja_env.globals.update(
         csrf_token=csrf_token,
         url_with=url_with,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import Event, Release
+from registry.services.feeds import is_public_event
 from registry.web.common import get_session
 from registry.web.ui import queries
 from registry.web.ui.charts import horizontal_bars, vertical_bars
@@ -21,7 +22,9 @@ def activity_page() -> str:
     """GET /activity (``?before=<event id>`` pages back in time)."""
     session = get_session()
     before = request.args.get("before", "")
-    events = _events(session, int(before) if before.isdigit() else None)
+    # Event ids are 32-bit: anything longer is no id (and would fail on PostgreSQL).
+    anchor = int(before) if before.isdigit() and len(before) <= 10 else None
+    events = _events(session, anchor if anchor is not None and anchor < 2**31 else None)
     names = queries.display_names(session)
     adoption = [
         (f"{names.get(slug, slug)} {version}", count)
@@ -44,7 +47,10 @@ def activity_page() -> str:
 
 
 def _events(session: Session, before: int | None) -> list[Event]:
-    query = select(Event).order_by(Event.created_at.desc(), Event.id.desc())
+    # The page is public: the feed's rule says which events anyone may see.
+    query = (
+        select(Event).where(is_public_event()).order_by(Event.created_at.desc(), Event.id.desc())
+    )
     if before is not None:
         anchor = session.get(Event, before)
         if anchor is not None:

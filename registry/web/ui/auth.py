@@ -1,16 +1,15 @@
-"""Token login for the pages: the token is checked once and kept in the signed session."""
+"""Token login for the pages: the token is checked once; a server-side session remembers it."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from registry.errors import Unauthorized
-from registry.services.tokens import authenticate
-from registry.web.auth import SESSION_KEY
+from registry.services.tokens import authenticate, hash_token
 from registry.web.common import get_session
-from registry.web.csrf import rotate_csrf_token
 from registry.web.i18n import gettext as _
+from registry.web.sessions import end_login, start_login
 from registry.web.ui.links import safe_next
 
 
@@ -30,14 +29,14 @@ def login() -> str | Response:
             error = _("This token is not valid or was revoked.")
     if error:
         return render_template("ui/login.html", next=target, error=error), 400  # type: ignore[return-value]
-    get_session().commit()  # keeps the token's last-used time
-    session.clear()
-    session[SESSION_KEY] = secret
-    rotate_csrf_token()
+    # A new session id (and with it a new CSRF token): an id seen before login is worthless.
+    start_login(get_session(), hash_token(secret))
+    get_session().commit()
     return redirect(target)
 
 
 def logout() -> Response:
-    """POST: forget the token."""
-    session.clear()
+    """POST: end the login (its row is deleted, the browser gets a new anonymous id)."""
+    end_login(get_session())
+    get_session().commit()
     return redirect(url_for("ui.index"))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import re
+from urllib.parse import urlencode, urlsplit
 
 from flask import request
 
@@ -20,7 +21,18 @@ def url_with(**changes: str | None) -> str:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """``target`` when it is a path on this site, else ``default``: no open redirects."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return default
+    """``target`` when it is a path on this site, else ``default``: no open redirects.
+
+    Browsers drop tabs and newlines from URLs and read ``\\`` as ``/``, so ``/\t/evil.example/``
+    would lead to ``//evil.example/``: any control character, space or backslash disqualifies
+    a target, and what is left must parse as a path without scheme or host.
+    """
+    if not target or not target.startswith("/") or _UNSAFE.search(target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return default
+    return target
+
+
+_UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
