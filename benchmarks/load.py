@@ -121,7 +121,7 @@ class Worker(threading.Thread):
             "schemaVersion": 1,
             "name": f"Lastgemeinde {self.seed}-{number}",
             "components": {"app": "4.2.1"},
-            "modules": {"abfallkalender": "1.0.0"},
+            "modules": {"abfallkalender": "4.3.0"},
         }
         headers = {**self.auth, "Content-Type": "application/json"}
         body = json.dumps(document).encode()

@@ -109,3 +109,12 @@ def ags_error(ags: str, state: str | None) -> str | None:
     if state is not None and state in STATES and state != prefix_state:
         return f"AGS {ags!r} belongs to state {prefix_state} (prefix {ags[:2]}), not {state}"
     return None
+
+
+def is_unicode(text: str) -> bool:
+    """Whether ``text`` is valid Unicode (no lone surrogates, as JSON's ``\\ud800`` gives)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

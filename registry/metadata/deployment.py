@@ -11,6 +11,7 @@ from registry.compat.ranges import parse_version
 from registry.metadata.checks import (
     STATE_BY_AGS_PREFIX,
     ags_error,
+    is_unicode,
     nearest_spdx_ids,
     spdx_id_error,
 )
@@ -82,7 +83,7 @@ def _text_problems(document: Document, value: Any, path: tuple[Any, ...]) -> lis
     if isinstance(value, str):
         if "\x00" in value:
             return [document.problem(path, "must not contain NUL characters")]
-        if not _is_unicode(value):
+        if not is_unicode(value):
             return [document.problem(path, "must be Unicode text (a lone surrogate was sent)")]
         return []
     if isinstance(value, dict):
@@ -96,14 +97,6 @@ def _text_problems(document: Document, value: Any, path: tuple[Any, ...]) -> lis
             p for i, item in enumerate(value) for p in _text_problems(document, item, (*path, i))
         ]
     return []
-
-
-def _is_unicode(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _semantic_problems(document: Document) -> list[Problem]:

@@ -35,16 +35,21 @@ CACHE_CONTROL = "public, max-age=300"
 SVG_MIMETYPE = "image/svg+xml"
 
 
+def badge_operation(summary: str):  # type: ignore[no-untyped-def]
+    """The contract of a badge: an SVG, 304 when unchanged, a grey 'not found' badge (404)."""
+    return operation(
+        summary,
+        tag="badges",
+        media=SVG_MIMETYPE,
+        raw_schema={"type": "string"},
+        cached=True,
+        extra_responses={404: (None, "A grey 'not found' badge.")},
+        parameters={"slug": "module slug"},
+    )
+
+
 @badges.get("/badges/<slug>.svg")
-@operation(
-    "Shields-style badge: newest version and the app range it needs",
-    tag="badges",
-    media=SVG_MIMETYPE,
-    raw_schema={"type": "string"},
-    cached=True,
-    extra_responses={404: (None, "A grey 'not found' badge.")},
-    parameters={"slug": "module slug"},
-)
+@badge_operation("Shields-style badge: newest version and the app range it needs")
 def badge(slug: str) -> Response:
     key = ("badge", slug, current_versions()["catalog"][0])
     cache = response_cache()
@@ -59,15 +64,7 @@ def badge(slug: str) -> Response:
 
 
 @badges.get("/badges/<slug>/health.svg")
-@operation(
-    "Shields-style badge: the module's health level (0-3) and its aspects",
-    tag="badges",
-    media=SVG_MIMETYPE,
-    raw_schema={"type": "string"},
-    cached=True,
-    extra_responses={404: (None, "A grey 'not found' badge.")},
-    parameters={"slug": "module slug"},
-)
+@badge_operation("Shields-style badge: the module's health level (0-3) and its aspects")
 def health_badge(slug: str) -> Response:
     versions = current_versions()
     # Health reads deployments and the clock ("recent" activity) too: keyed by day as well.

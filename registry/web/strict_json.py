@@ -16,6 +16,7 @@ from itertools import accumulate
 from typing import Any
 
 from registry.errors import InvalidInput
+from registry.metadata.checks import is_unicode
 
 
 @dataclass(frozen=True)
@@ -133,15 +134,6 @@ def _check_text(text: str, where: str, limits: Limits, problems: list[dict[str, 
         problems.append(_problem(where, "contains a NUL character"))
     if not is_unicode(text):
         problems.append(_problem(where, "contains a lone surrogate (not Unicode text)"))
-
-
-def is_unicode(text: str) -> bool:
-    """Whether ``text`` is valid Unicode (no lone surrogates from ``\\ud800`` escapes)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _shown(key: str) -> str:

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registry.services.tokens import create_token
+from tests.web.test_input_limits import write_routes
 from tests.web.test_schemathesis import CHECKS
 
 pytestmark = [
@@ -140,16 +141,6 @@ def hostile_text(draw: st.DrawFn) -> str:
     text = json.dumps(draw(VALUES))
     cut = draw(st.integers(min_value=0, max_value=max(len(text) - 1, 0)))
     return text[:cut] + draw(st.sampled_from(["", "{", '"', "\\", ",", "]", '"a":1,"a":2}']))
-
-
-def write_routes(deployment_id: int) -> list[tuple[str, str]]:
-    return [
-        ("post", "/api/v1/modules"),
-        ("post", "/api/v1/deployments"),
-        ("put", f"/api/v1/deployments/{deployment_id}"),
-        ("put", f"/api/v1/deployments/{deployment_id}/capabilities/mainserver"),
-        ("post", "/api/v1/compatibility"),
-    ]
 
 
 def test_hostile_bodies_never_reach_a_server_error(client, demo):
