@@ -1,7 +1,7 @@
 """server-side web sessions
 
 Revision ID: i13a
-Revises: i17a
+Revises: i12b
 Create Date: 2026-12-04 20:50:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import registry.db
 
 revision = "i13a"
-down_revision = "i17a"
+down_revision = "i12b"
 branch_labels = None
 depends_on = None
 
