@@ -160,7 +160,8 @@ def test_private_deployment_cannot_be_chosen_anonymously_on_module_page(client, 
 def test_an_end_of_life_app_is_noticed_in_both_languages(client, demo) -> None:
     detmold = deployment_id(demo, "Detmold (Demo)")
     german = _html(client, f"/deployments/{detmold}")
-    assert "Smart Village App 4.0.3 ist end of life" in german
+    assert "Smart Village App 4.0.3 wird nicht mehr unterstützt (Support beendet)." in german
+    assert "end of life" not in german
     english = _html(client, f"/deployments/{detmold}?lang=en")
     assert "Smart Village App 4.0.3 is end of life: it is no longer supported." in english
 
