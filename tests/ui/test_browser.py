@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         session.commit()
         ids = dict(session.execute(select(Deployment.name, Deployment.id)).tuples().all())
     engine.dispose()
+    with serve_registry(url, folder) as base_url:
+        yield Server(base_url, ids, admin, deployment)
+
+
+@contextmanager
+def serve_registry(url: str, folder: Path) -> Iterator[str]:
+    """The registry on the database at ``url``, over real HTTP on a free loopback port."""
     settings = load_settings(
         None,
         {
@@ -78,9 +86,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     httpd = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield Server(f"http://127.0.0.1:{httpd.server_port}", ids, admin, deployment)
-    httpd.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

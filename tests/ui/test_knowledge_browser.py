@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from registry import create_app
-from registry.config import load_settings
 from registry.db import make_engine, make_session_factory
 from registry.migrate import upgrade
 from registry.models import Deployment
 from registry.services.demo import load_demo
 from registry.services.tokens import create_token
-from tests.ui.test_browser import browser, check_accessibility
+from tests.ui.test_browser import browser, check_accessibility, serve_registry
 
 __all__ = ["browser"]
 pytestmark = pytest.mark.browser
@@ -47,22 +43,8 @@ def knowledge_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Knowl
         _, admin = create_token(session, "admin")
         session.commit()
     engine.dispose()
-    settings = load_settings(
-        None,
-        {
-            "SVA_REGISTRY_DATABASE_URL": url,
-            "SVA_REGISTRY_INSTANCE_PATH": str(folder / "instance"),
-            "SVA_REGISTRY_SERVER_SECRET_KEY": "knowledge-browser-secret",
-        },
-    )
-    httpd = make_server("127.0.0.1", 0, create_app(settings), threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield KnowledgeServer(
-        f"http://127.0.0.1:{httpd.server_port}", ids["Magdeburg (Demo)"], magdeburg, belzig, admin
-    )
-    httpd.shutdown()
-    thread.join(timeout=10)
+    with serve_registry(url, folder) as base_url:
+        yield KnowledgeServer(base_url, ids["Magdeburg (Demo)"], magdeburg, belzig, admin)
 
 
 @pytest.fixture()
