@@ -203,6 +203,7 @@ def openapi_document(app: Flask, base_url: str | None = None) -> dict[str, Any]:
     for path, method, spec, converters in routes:
         paths.setdefault(path, {})[method] = _operation(spec, dict(converters), refs)
     paths.update(legacy_paths)
+    _name_legacy_operations(app, paths)
     schemas.update(legacy_schemas)
     return {
         "openapi": "3.1.0",
@@ -234,6 +235,17 @@ def openapi_document(app: Flask, base_url: str | None = None) -> dict[str, Any]:
             "schemas": schemas,
         },
     }
+
+
+def _name_legacy_operations(app: Flask, paths: dict[str, dict[str, Any]]) -> None:
+    """Give every hand-written operation its Flask endpoint as ``operationId``, as the derived
+    ones have (links and clients find operations by it)."""
+    for rule in app.url_map.iter_rules():
+        item = paths.get(_CONVERTER.sub(r"{\2}", rule.rule), {})
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
+            spec = item.get(method.lower())
+            if isinstance(spec, dict):
+                spec.setdefault("operationId", rule.endpoint)
 
 
 def _schemas(
