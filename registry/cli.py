@@ -121,10 +121,41 @@ def serve(
 
 
 @cli.command("export")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.argument("target", metavar="FILE | SLUG [FILE]")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, writable=True))
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(["json", "publiccode"]),
+    default="json",
+    help="json: everything as one file (FILE, - for stdout); "
+    "publiccode: the publiccode.yml of module SLUG (to stdout or FILE).",
+)
 @pass_context
-def export_command(context: Context, file: str) -> None:
-    """Write everything (but tokens and crawl state) as one JSON file."""
+def export_command(context: Context, target: str, file: str | None, export_format: str) -> None:
+    """Write everything (but tokens and crawl state) as one JSON file, or one module's
+    publiccode.yml (--format publiccode SLUG [FILE])."""
+    if export_format == "publiccode":
+        _export_publiccode(context, target, file)
+        return
+    if file is not None:
+        raise click.UsageError("the JSON export takes one FILE")
+    _export_json(context, target)
+
+
+def _export_publiccode(context: Context, slug: str, file: str | None) -> None:
+    from registry.services.transfer import export_publiccode
+
+    with context.session() as session:
+        text = export_publiccode(session, slug)
+    if file is None or file == "-":
+        click.echo(text, nl=False)
+        return
+    Path(file).write_text(text, encoding="utf-8")
+    click.echo(f"exported publiccode.yml of {slug} to {file}")
+
+
+def _export_json(context: Context, file: str) -> None:
     from registry.services.transfer import export_document
 
     with context.session() as session:

@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 from registry.compat.ranges import InvalidRange, parse_range
 from registry.compat.versions import TagVersion, parse_tag
 from registry.db import utcnow
-from registry.errors import InvalidInput
+from registry.errors import Conflict, InvalidInput
+from registry.metadata.importers.publiccode import to_publiccode
+from registry.metadata.problems import MetadataError
 from registry.metadata.provenance import DEMO, EXPORT, is_blank
 from registry.models import (
     Component,
@@ -33,6 +35,7 @@ from registry.models import (
 )
 from registry.serialize import component_dict, event_dict, mirror_dict, module_dict
 from registry.services.adopters import sync_module_adopters
+from registry.services.catalog import get_module
 from registry.services.events import bump, record_event
 from registry.services.mirrors import record_mirror
 from registry.services.platform import export_platform, upsert_platform
@@ -91,6 +94,17 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
         "events": [event_dict(e) for e in events],
         "platform": export_platform(session),
     }
+
+
+def export_publiccode(session: Session, slug: str) -> str:
+    """The ``publiccode.yml`` of a stored module; NotFound for an unknown slug, Conflict when
+    the module lacks what the standard requires (a repository URL, a license)."""
+    module = get_module(session, slug)
+    try:
+        return to_publiccode(module_dict(module, with_releases=True))
+    except MetadataError as error:
+        message = f"module {slug!r} cannot be written as publiccode.yml"
+        raise Conflict(message, None, error.details) from error
 
 
 def import_document(session: Session, document: Any, *, source: str = "") -> TransferReport:

@@ -23,7 +23,7 @@ from registry.serialize import (
     sorted_releases,
     sorted_versions,
 )
-from registry.services import catalog, modules
+from registry.services import catalog, modules, transfer
 from registry.services.adopters import adopter_dict, adoption
 from registry.services.health import module_health
 from registry.web import contract, security
@@ -212,6 +212,25 @@ def module_releases(slug: str) -> Response:
         return {"module": slug, "items": [release_dict(r) for r in sorted_releases(found.releases)]}
 
     return cached_json(CATALOG, build)
+
+
+@api.get("/modules/<slug>/publiccode.yml")
+@operation(
+    "The module's publiccode.yml (standard 0.4), made from what the registry stores",
+    tag="modules",
+    media="text/yaml",
+    raw_schema={"type": "string"},
+    cached=True,
+    extra_responses={404: (None, "No such module."), 409: (None, "No repository or license.")},
+    parameters={"slug": "module slug"},
+)
+def module_publiccode(slug: str) -> Response:
+    return cached_json(
+        CATALOG,
+        lambda: transfer.export_publiccode(get_session(), slug),
+        mimetype="text/yaml",
+        text=True,
+    )
 
 
 @api.get("/components")

@@ -116,8 +116,11 @@ def cached_json(
     extra_key: Any = None,
     mimetype: str = "application/json",
     last_modified: datetime | None = None,
+    text: bool = False,
 ) -> Response:
     """Answer GET with the JSON of ``build()``, from cache when the data has not changed.
+
+    With ``text`` ``build()`` returns the body as text (YAML, ...), sent as it is.
 
     ``scopes`` name the data the answer depends on; ``principal_key`` (e.g. a token id) must be
     given for answers that depend on the caller, so they are never served to anyone else;
@@ -142,7 +145,11 @@ def cached_json(
     entry = cache.get(key)
     if entry is None:
         changed_at = last_modified or _changed_at(versions, scopes)
-        entry = make_entry(build(), changed_at, mimetype)
+        data = build()
+        if text:
+            entry = bytes_entry(data.encode(), changed_at, mimetype)
+        else:
+            entry = make_entry(data, changed_at, mimetype)
         cache.put(key, entry)
     return entry_response(entry, private=principal_key is not None)
 

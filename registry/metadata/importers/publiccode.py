@@ -67,6 +67,20 @@ _EXTRA_KEYS = (
     "fundedBy",
     "organisation",
 )
+# Stored extra keys the export writes back as read (categories, softwareType, softwareVersion,
+# releaseDate, localisation, legal and description are written by their own rules).
+_PASSED_THROUGH = (
+    "applicationSuite",
+    "usedBy",
+    "roadmap",
+    "logo",
+    "intendedAudience",
+    "inputTypes",
+    "outputTypes",
+    "isBasedOn",
+    "fundedBy",
+    "organisation",
+)
 # Keys the 0.2 standard had at the top level that belong under description.<lang> since 0.3.
 _MISPLACED = ("features", "screenshots", "videos", "documentation", "apiDocumentation", "scope")
 # admin-doku topics -> publiccode categories; others fall back to digital-citizenship.
@@ -224,10 +238,8 @@ class _Importer:
             self._problem(("description",), "expected a mapping of language to description")
             return texts
         for given, block in (description or {}).items():
-            # "en-GB", "de-DE": the standard's BCP 47 tags; a region folds into its language
-            # unless the plain language is given as well.
-            language = str(given).split("-", 1)[0].lower()
-            if language not in LANGUAGES or (given != language and language in description):
+            language = _language_of(given, description)
+            if language is None:
                 self.unmapped.append(f"description.{given}: only de and en are kept")
                 continue
             short = self._string(("description", given, "shortDescription"))
@@ -312,12 +324,12 @@ class _Importer:
         description = self._get(("description",))
         if isinstance(description, dict):
             more = {
-                language: {
+                _language_of(given, description) or given: {
                     k: v
                     for k, v in block.items()
                     if k not in ("shortDescription", "longDescription")
                 }
-                for language, block in description.items()
+                for given, block in description.items()
                 if isinstance(block, dict)
             }
             more = {language: block for language, block in more.items() if block}
@@ -401,6 +413,18 @@ class _Importer:
                 )
 
 
+def _language_of(given: Any, description: dict[str, Any]) -> str | None:
+    """The registry language of a description key, None when it keeps none.
+
+    "en-GB", "de-DE" are the standard's BCP 47 tags: a region folds into its language unless
+    the plain language is given as well.
+    """
+    language = str(given).split("-", 1)[0].lower()
+    if language not in LANGUAGES or (given != language and language in description):
+        return None
+    return language
+
+
 def _range_from_entry(entry: dict[str, Any], document: Document, path: PathKey) -> str:
     def text(key: str) -> str | None:
         if entry.get(key) is None:
@@ -443,6 +467,9 @@ def to_publiccode(module: dict[str, Any]) -> str:
     release = _newest_release(module)
     if release:
         document["softwareVersion"] = release["version"]
+    elif isinstance(extra.get("softwareVersion"), str | int | float):
+        # "dev", "latest": the standard only displays it; kept as read.
+        document["softwareVersion"] = str(extra["softwareVersion"])
     release_date = _release_date(module, release)
     if release_date:
         document["releaseDate"] = release_date
@@ -455,20 +482,36 @@ def to_publiccode(module: dict[str, Any]) -> str:
             ),
             "softwareType": _software_type(module, platforms),
             "description": {lang: _description(module, name, lang) for lang in languages},
-            "legal": {"license": module["license"]},
+            "legal": {**_kept_block(extra, "legal"), "license": module["license"]},
             "maintenance": _maintenance(module),
-            "localisation": {
-                "localisationReady": len(languages) > 1,
-                "availableLanguages": languages,
-            },
+            "localisation": _localisation(extra, languages),
         }
     )
-    if isinstance(extra.get("usedBy"), list):
-        document["usedBy"] = extra["usedBy"]
+    for key in _PASSED_THROUGH:
+        if extra.get(key) not in (None, "", [], {}):
+            document[key] = extra[key]
     dependencies = _dependencies(release)
     if dependencies:
         document["dependsOn"] = {"open": dependencies}
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _kept_block(extra: dict[str, Any], key: str) -> dict[str, Any]:
+    block = extra.get(key)
+    return dict(block) if isinstance(block, dict) else {}
+
+
+def _localisation(extra: dict[str, Any], languages: list[str]) -> dict[str, Any]:
+    # What the file said is kept (a German-only app may still be localisation-ready); only a
+    # module that never had a publiccode.yml gets the registry's own languages.
+    stored = _kept_block(extra, "localisation")
+    ready = stored.get("localisationReady")
+    available = stored.get("availableLanguages")
+    return {
+        **stored,
+        "localisationReady": ready if isinstance(ready, bool) else len(languages) > 1,
+        "availableLanguages": available if isinstance(available, list) and available else languages,
+    }
 
 
 def _export_problems(module: dict[str, Any]) -> list[Problem]:
@@ -521,7 +564,13 @@ def _description(module: dict[str, Any], name: str, language: str) -> dict[str, 
     short = summary or long or name
     if len(short) > SHORT_DESCRIPTION_MAX:
         short = short[: SHORT_DESCRIPTION_MAX - 1].rstrip() + "…"
+    extra = module.get("extra") or {}
+    kept = (extra.get("description") or {}).get(language)
+    # Keys a 0.2 file had at the top level go where the standard has them since 0.3.
+    misplaced = {key: extra[key] for key in _MISPLACED if extra.get(key) not in (None, "", [])}
     return {
+        **misplaced,
+        **(kept if isinstance(kept, dict) else {}),
         "shortDescription": short,
         "longDescription": _long_description(name, summary, long, language),
         "features": _features(module, language) or [summary or name],
@@ -612,9 +661,11 @@ def _dependencies(release: dict[str, Any] | None) -> list[dict[str, Any]]:
     return entries
 
 
-def _bounds(range_text: str | None) -> dict[str, str]:
+def _bounds(range_value: Any) -> dict[str, str]:
     # publiccode can only say min/max/exact; a range it cannot express keeps just the name.
-    if not range_text:
+    # A stored module holds {"range", "normalized"}; the importer's own dict the plain text.
+    range_text = range_value.get("range") if isinstance(range_value, dict) else range_value
+    if not isinstance(range_text, str) or not range_text.strip() or range_text.strip() == "*":
         return {}
     parts = [p.strip() for p in range_text.split(",")]
     if len(parts) == 1 and parts[0].startswith("=="):
