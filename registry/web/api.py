@@ -221,7 +221,7 @@ def module_releases(slug: str) -> Response:
     media="text/yaml",
     raw_schema={"type": "string"},
     cached=True,
-    extra_responses={404: (None, "No such module."), 409: (None, "No repository or license.")},
+    errors=(404, 409),
     parameters={"slug": "module slug"},
 )
 def module_publiccode(slug: str) -> Response:
