@@ -1,4 +1,4 @@
-"""Benchmark of the compatibility engine at national scale (DESIGN §7).
+"""Benchmark of the compatibility engine at national scale (the README's speed targets).
 
 Builds a synthetic but SVA-shaped case: 11,000 deployments, 300 modules x 40 releases (half
 in-app modules whose release X needs the app at exactly X, half standalone modules with npm and

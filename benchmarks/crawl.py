@@ -1,4 +1,4 @@
-"""Crawl cost benchmark (DESIGN §7): requests, 304s and rate-limit points per repository.
+"""Crawl cost benchmark : requests, 304s and rate-limit points per repository.
 
 Serves generated module repositories from the GitHub stand-in on loopback and measures, in one
 run:
@@ -62,7 +62,7 @@ class Phase:
 
 
 def first_crawl_budget(snapshot: RepositorySnapshot, known: KnownState) -> int:
-    """DESIGN §7: 4 per repository + 2 per new tag + 1 per file whose content changed.
+    """The crawl budget: 4 per repository + 2 per new tag + 1 per file whose content changed.
 
     Lists longer than one page cost one request per extra page; that is added here.
     """
@@ -210,7 +210,7 @@ def gitlab_main(repo_count: int, max_tags: int) -> int:
     for phase in (first, unchanged, changed, catch_up):
         print(phase.row())
     print()
-    print(f"first crawl: projects over the DESIGN §7 budget: {first_over}")
+    print(f"first crawl: projects over the crawl budget: {first_over}")
     print(
         f"re-crawl with new tags: {found} of {pushed} new tags found, over budget: {changed_over}"
     )
@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     for phase in (first, unchanged, changed, plain_first, plain_again):
         print(phase.row())
     print()
-    print(f"first crawl: repositories over the DESIGN §7 budget: {first_over}")
+    print(f"first crawl: repositories over the crawl budget: {first_over}")
     print(f"re-crawl with new tags: repositories over budget: {changed_over}")
     print(
         f"unchanged re-crawl: max requests per repository {max_unchanged} (target <= 2), "

@@ -1,5 +1,5 @@
 """HTTP benchmark: the cached feed, a compatibility route and a 304 under gunicorn, against the
-same bytes served as a static file by the same server in the same run (DESIGN §7).
+same bytes served as a static file by the same server in the same run.
 
     .venv/bin/python benchmarks/http.py [--workers 2] [--clients 8] [--seconds 5]
 
@@ -58,7 +58,7 @@ def serve(database_url: str, static_dir: str, port: int, workers: int) -> None:
 
         @app.get(STATIC_PREFIX + "<path:name>")
         def bench_static(name: str):  # type: ignore[no-untyped-def]
-            # Flask's own file serving (conditional, sendfile): the baseline of DESIGN §7.
+            # Flask's own file serving (conditional, sendfile): the baseline.
             return send_from_directory(static_dir, name)
 
         return app

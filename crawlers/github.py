@@ -5,7 +5,7 @@ fetch more than needed (a ``Repository`` completes itself, ``get_contents`` trie
 one). ``Requester.requestJson`` sends exactly one request with our headers and hands back the
 status, so conditional requests, 304s and every fault are handled here, and counted.
 
-Cost per repository (DESIGN §7):
+Cost per repository (the README's speed targets):
 - unchanged: ``GET /repos/{r}`` and ``GET .../releases``, both answered 304;
 - changed or first crawl: the repository, the tag pages, the release pages, the root tree of
   the default branch; then per new tagged commit its tree and its commit (date), plus one
@@ -868,7 +868,7 @@ def _release_info(entry: Any) -> ReleaseInfo | None:
 def plain_crawl(settings: CrawlerSettings, full_name: str) -> int:
     """Crawl ``full_name`` the plain PyGithub way, without ETags or caches; return the tag count.
 
-    The benchmark's baseline (DESIGN §7): what the same facts cost through PyGithub's objects.
+    The benchmark's baseline: what the same facts cost through PyGithub's objects.
     Per tag: its commit (date), its tree, and each metadata/license file it contains.
     """
     github = Github(

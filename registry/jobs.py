@@ -3,7 +3,7 @@
 Runs in its own process (``sva-registry scheduler``), never inside web workers. Each job is a
 session scope plus one service call. Two database locks keep crawls single:
 - per repository, so a crawl from the CLI and one from the scheduler never overlap;
-- per cluster, so a second scheduler process waits instead of crawling twice (DESIGN §8).
+- per cluster, so a second scheduler process waits instead of crawling twice (README, Architecture).
 PostgreSQL uses advisory locks (the server frees them when the holder's connection dies);
 other databases (SQLite) a lease row in ``locks`` naming host and process: a lease of a process
 that is gone on this host is taken over at once, one of another host when it expires.

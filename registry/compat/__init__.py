@@ -3,14 +3,14 @@
 Only the standard library, ``packaging``, ``resolvelib`` and ``license_expression`` are imported
 here: no I/O, no clock, no web or database code.  Frozen dataclasses in, frozen dataclasses out.
 
-Reading order (each module is written as the specification of its part of DESIGN §4):
+Reading order (each module is written as the specification of its part of docs/compatibility.md):
 
 - ``ranges``: ``parse_range`` (PEP 440 and npm forms) -> ``Range``; ``parse_version``.
 - ``versions``: ``parse_tag`` -> ``TagVersion`` | ``SkippedTag``; ``version_key``.
 - ``model``: inputs (``Release``, ``ComponentRequirement``, ``ModuleRequirement``,
   ``ComponentState``, ``DeploymentState.build(...)``, ``Policy``, ``Catalog``) and outputs
   (``Verdict``, ``Blocked``, ``Reason``, ``UpgradePlan``, ``PlanStep``,
-  ``ComponentUpgradeReport``), each output with ``to_dict()`` (DESIGN §5 JSON).
+  ``ComponentUpgradeReport``), each output with ``to_dict()`` (HTTP contract JSON).
 - ``rules``: rules 1-3 for one release (``release_reasons``); ``licenses``: rule 3.
 - ``resolver``: rule 4 with resolvelib; ``plan``: upgrade plans (step kinds); ``notices``:
   notices about a deployment; ``explain``: sentences for the edges.

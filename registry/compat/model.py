@@ -1,6 +1,6 @@
 """The engine's data: frozen inputs (releases, deployments, catalog, policy) and outputs (verdicts).
 
-Every output has ``to_dict()`` giving the JSON of DESIGN §5 (keys in camelCase where the contract
+Every output has ``to_dict()`` giving the API's JSON (keys in camelCase where the contract
 says so).  Reason codes are a contract: see ``CODES``.
 """
 

@@ -1,4 +1,4 @@
-"""Notices: what an answer about a deployment says besides its verdicts (DESIGN §4).
+"""Notices: what an answer about a deployment says besides its verdicts (docs/compatibility.md).
 
 One pure function over the deployment's inputs and the catalog, shared by every evaluator, so
 the fast and the reference answers carry the same notices.  A notice per stated component

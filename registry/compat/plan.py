@@ -1,4 +1,4 @@
-"""Upgrade plans: what would unblock a release, as steps of data (DESIGN §4).
+"""Upgrade plans: what would unblock a release, as steps of data (docs/compatibility.md).
 
 For a release blocked by ``reasons`` in a deployment:
 

@@ -1,4 +1,4 @@
-"""The reference evaluator: the compatibility rules (DESIGN §4) in code, line by line, without
+"""The reference evaluator: docs/compatibility.md in code, line by line, without
 caches.  It is the specification the fast ``Evaluator`` (``verdict.py``) is tested against:
 both must give equal ``to_dict()`` for every verdict and equal notices.
 

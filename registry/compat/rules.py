@@ -1,4 +1,4 @@
-"""Rules 1-3 of DESIGN §4 for one release and one deployment, written as the specification.
+"""Rules 1-3 (docs/compatibility.md) for one release and one deployment, as the specification.
 
 Rule 4 (module dependencies) lives in ``resolver.py``; ``verdict.py`` combines the rules, shares
 work between deployments, and builds verdicts.

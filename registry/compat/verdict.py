@@ -1,5 +1,5 @@
 """Verdicts: for a deployment and a module, which releases are adoptable and why the others are
-not (DESIGN §4), plus an upgrade plan for the newest release when it is blocked.
+not (docs/compatibility.md), plus an upgrade plan for the newest release when it is blocked.
 
 ``Evaluator`` prepares a catalog once (``prepared``) and shares work at every level:
 - a module's verdict depends only on what its releases (and their dependencies) read of a

@@ -1,4 +1,4 @@
-"""The deployment file of DESIGN §3 (YAML or JSON): parse and validate every problem at once."""
+"""The deployment file (YAML or JSON): parse and validate every problem at once."""
 
 from __future__ import annotations
 

@@ -533,7 +533,7 @@ def compatibility_answer(
     deployment_id: int | None,
     modules: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """``{"deployment": id, "modules": [verdict, ...]}`` of DESIGN §5 (unknown slugs: NotFound);
+    """``{"deployment": id, "modules": [verdict, ...]}`` of the API (unknown slugs: NotFound);
     the answer about all modules also has ``summary`` (``registry.services.summary``)."""
     if modules is not None:
         require_modules(cache.snapshot(session), modules)
@@ -552,7 +552,7 @@ def compatibility_answer(
 def module_answer(
     cache: CompatibilityCache, session: Session, state: DeploymentState, slug: str
 ) -> dict[str, Any]:
-    """One module's verdict entry of DESIGN §5 with the deployment's ``notices``; NotFound
+    """One module's verdict entry of the HTTP contract with the deployment's ``notices``; NotFound
     for an unknown module."""
     require_modules(cache.snapshot(session), [slug])
     entry = cache.verdicts(session, state, [slug])[slug].to_dict()

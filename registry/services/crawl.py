@@ -630,7 +630,7 @@ def head_module_fields(file: FileFacts) -> dict[str, Any] | None:
 
 
 def apply_head_metadata(module: Module, file: FileFacts) -> bool:
-    """Update a module's fields from its repository's default branch (DESIGN §3), through the
+    """Update a module's fields from its repository's default branch, through the
     precedence rule: the file's kind is its source (``sva-module.yml`` ranks under an admin).
 
     Only when the file describes this module (its id is the module's slug): a monorepo's root
@@ -741,7 +741,7 @@ def _safe(normalize: Any, data: dict[str, Any], problems: list[Any], path: str) 
     try:
         return dict(normalize(data))
     except (ValueError, TypeError) as error:
-        # An unreadable range stays visible as a problem; the release is kept (DESIGN §6).
+        # An unreadable range stays visible as a problem; the release is kept (docs/crawling.md).
         problems.append(Problem(path, None, None, "requires", str(error)))
         return {}
 

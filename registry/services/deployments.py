@@ -1,6 +1,6 @@
 """Deployments: register, edit, remove and read a municipality's installation.
 
-A deployment is stored as its validated deployment document (DESIGN §3) plus key columns.
+A deployment is stored as its validated deployment document (schemas/README.md) plus key columns.
 Validation reports every problem at once and nothing is stored when there is any. Private
 deployments are visible only to admins and to the deployment's own token.
 """

@@ -1,4 +1,4 @@
-"""Deployments API (DESIGN §5): CRUD of deployments and their compatibility answers."""
+"""Deployments API (the HTTP contract): CRUD of deployments and their compatibility answers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A brute-force oracle for the compatibility rules (DESIGN §4), written independently of the
+"""A brute-force oracle for the rules of docs/compatibility.md, written independently of the
 engine: it enumerates every combination of releases for rule 4 instead of resolving.
 
 Only usable on small instances.  Licenses are limited to ``A``, ``A OR B`` and ``A AND B``.

@@ -1,4 +1,4 @@
-"""Table tests: every rule of DESIGN §4 and every reason code, on real SVA cases."""
+"""Table tests: every rule of docs/compatibility.md and every reason code, on real SVA cases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Compatibility routes: shapes of DESIGN §5, error paths, private deployments, freshness, 304."""
+"""Compatibility routes: the API's shapes, error paths, private deployments, freshness, 304."""
 
 import pytest
 from sqlalchemy import select

@@ -19,7 +19,7 @@ from .report import ImportReport, new_module, new_release
 
 KIND = "publiccode"
 PUBLICCODE_VERSION = "0.4"
-# Components the registry seeds (DESIGN §2); a publiccode dependency with one of these names
+# Components the registry seeds (the domain model); a publiccode dependency with one of these names
 # is a component requirement, any other name a dependency on a module.
 DEFAULT_COMPONENTS = frozenset({"app", "mainserver", "cms", "studio", "humhub"})
 SHORT_DESCRIPTION_MAX = 150

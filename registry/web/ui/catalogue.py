@@ -24,7 +24,7 @@ from registry.web.ui import queries, verdicts
 STATUSES = ("concept", "development", "beta", "stable", "deprecated")
 SORTS = ("name", "newest", "adoption", "health")
 HEALTH_LEVELS = ("1", "2", "3")
-MAX_MODULES = 2000  # the whole catalogue fits on one page (DESIGN §7 plans for 300 modules)
+MAX_MODULES = 2000  # the whole catalogue fits on one page (the benchmarks plan for 300 modules)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The deployment form: text fields <-> the deployment document of DESIGN §3.
+"""The deployment form: text fields <-> the deployment document (schemas/README.md).
 
 The form only turns text into the document's shape (lines of ``name = version``, lists split
 at commas); whether the document is valid is decided by the deployments service, whose

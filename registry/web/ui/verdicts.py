@@ -1,6 +1,6 @@
 """The pages' door to the compatibility service: verdicts in the API's JSON shapes.
 
-Answers are the dicts of DESIGN §5 (``module``, ``adoptable``, ``newest``, ``blocked``,
+Answers are the dicts of the HTTP contract (``module``, ``adoptable``, ``newest``, ``blocked``,
 ``upgradePlan``), so the templates read exactly what the API documents. The process-wide
 verdict cache is the one the deployments API uses (same ``app.extensions`` key), so pages and
 API share work and are never stale.
